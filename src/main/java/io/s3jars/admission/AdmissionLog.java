@@ -1,0 +1,31 @@
+package io.s3jars.admission;
+
+import io.s3jars.mutation.Decision;
+import io.s3jars.mutation.SparkPod;
+import jakarta.enterprise.context.ApplicationScoped;
+import org.jboss.logging.Logger;
+
+/**
+ * One line per denial or bad request, naming namespace, pod and buckets; patches and skips at
+ * debug. Never the pod body: it can hold secrets in env values.
+ */
+@ApplicationScoped
+public class AdmissionLog {
+
+    private static final Logger LOG = Logger.getLogger("io.s3jars.admission");
+
+    public void decided(AdmissionRequest request, Decision decision, long nanos) {
+        String pod = request.object() == null ? request.name() : new SparkPod(request.object()).displayName();
+        if (decision instanceof Decision.Deny deny) {
+            LOG.warnf("denied pod %s/%s buckets=%s dryRun=%s: %s", request.namespace(), pod, deny.buckets(),
+                    request.dryRun(), deny.reason());
+        } else if (LOG.isDebugEnabled()) {
+            LOG.debugf("%s pod %s/%s buckets=%s in %d us", decision.getClass().getSimpleName(), request.namespace(), pod,
+                    decision.buckets(), nanos / 1000);
+        }
+    }
+
+    public void badRequest(String endpoint, String reason) {
+        LOG.warnf("bad request to %s: %s", endpoint, reason);
+    }
+}

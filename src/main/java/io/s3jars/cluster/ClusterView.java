@@ -1,0 +1,34 @@
+package io.s3jars.cluster;
+
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+
+/**
+ * What the engine may know about the cluster, read from local caches only: never an API call on
+ * the admission path.
+ */
+public interface ClusterView {
+
+    /** A view of an empty cluster: no mount-ready node, no namespace labels. */
+    ClusterView EMPTY = new ClusterView() {
+        @Override
+        public int mountReadyNodes(Map<String, String> labels, List<Toleration> tolerations) {
+            return 0;
+        }
+
+        @Override
+        public Optional<String> podSecurityLevel(String namespace) {
+            return Optional.empty();
+        }
+    };
+
+    /**
+     * Nodes that are Ready, not cordoned, carry every label in {@code labels} and have no
+     * NoSchedule/NoExecute taint that {@code tolerations} leave untolerated.
+     */
+    int mountReadyNodes(Map<String, String> labels, List<Toleration> tolerations);
+
+    /** The namespace's {@code pod-security.kubernetes.io/enforce} level, when known. */
+    Optional<String> podSecurityLevel(String namespace);
+}

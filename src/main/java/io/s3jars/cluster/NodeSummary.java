@@ -1,0 +1,40 @@
+package io.s3jars.cluster;
+
+import java.util.List;
+import java.util.Map;
+
+/**
+ * The few facts about a node that decide whether a pod could use its mount: kept instead of the
+ * whole Node so that thousands of nodes cost little memory.
+ *
+ * @param blockingTaints only NoSchedule and NoExecute taints
+ */
+public record NodeSummary(String name, Map<String, String> labels, boolean ready, boolean unschedulable,
+        List<Taint> blockingTaints) {
+
+    public NodeSummary {
+        labels = Map.copyOf(labels);
+        blockingTaints = List.copyOf(blockingTaints);
+    }
+
+    public boolean carries(Map<String, String> required) {
+        for (Map.Entry<String, String> label : required.entrySet()) {
+            if (!label.getValue().equals(labels.get(label.getKey()))) {
+                return false;
+            }
+        }
+        return true;
+    }
+
+    public boolean schedulable() {
+        return ready && !unschedulable;
+    }
+
+    public boolean toleratedBy(List<Toleration> tolerations) {
+        return blockingTaints.stream().allMatch(t -> tolerations.stream().anyMatch(tol -> tol.tolerates(t)));
+    }
+
+    public boolean mountReadyFor(Map<String, String> required, List<Toleration> tolerations) {
+        return schedulable() && carries(required) && toleratedBy(tolerations);
+    }
+}

@@ -1,0 +1,46 @@
+package io.s3jars.mutation;
+
+import io.s3jars.policy.Bucket;
+import java.nio.charset.StandardCharsets;
+import java.security.MessageDigest;
+import java.security.NoSuchAlgorithmException;
+import java.util.HexFormat;
+
+/**
+ * One bucket as this pod will see it. The names of what s3jars adds derive from the bucket
+ * alone, so a second pass over the pod finds them again.
+ *
+ * @param containerPath where the Spark containers see the bucket
+ */
+public record BucketMount(Bucket bucket, String containerPath) {
+
+    public String volumeName() {
+        return dnsLabel(PodContract.NAME_PREFIX + bucket.name());
+    }
+
+    public String cacheVolumeName() {
+        return dnsLabel(PodContract.NAME_PREFIX + "cache-" + bucket.name());
+    }
+
+    public String sidecarName() {
+        return dnsLabel(PodContract.NAME_PREFIX + "mount-" + bucket.name());
+    }
+
+    /** Bucket names may hold dots and run to 63 characters; volume and container names are DNS labels. */
+    static String dnsLabel(String base) {
+        String name = base.replace('.', '-');
+        if (name.length() <= 63) {
+            return name;
+        }
+        String head = name.substring(0, 54).replaceAll("-+$", "");
+        return head + "-" + sha256(base).substring(0, 8);
+    }
+
+    private static String sha256(String text) {
+        try {
+            return HexFormat.of().formatHex(MessageDigest.getInstance("SHA-256").digest(text.getBytes(StandardCharsets.UTF_8)));
+        } catch (NoSuchAlgorithmException e) {
+            throw new IllegalStateException("SHA-256 is required of every JVM", e);
+        }
+    }
+}

@@ -1,0 +1,167 @@
+package io.s3jars.mutation;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import io.s3jars.cluster.ClusterView;
+import io.s3jars.policy.Bucket;
+import io.s3jars.policy.Defaults;
+import io.s3jars.policy.Mode;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.TreeMap;
+import java.util.stream.Collectors;
+
+/**
+ * Chooses hostpath or sidecar for a pod and lays out its mounts. In order: a mode already
+ * injected in an earlier call is kept (a pod never gets both); then the pod's
+ * {@code s3jars.io/mode} if the policy allows overrides; then the policy default. {@code auto}
+ * asks the cluster view for a mount-ready node the pod could run on.
+ */
+final class ModeSelection {
+
+    private ModeSelection() {
+    }
+
+    static Checked<InjectionPlan> plan(SparkPod pod, List<Bucket> buckets, Defaults defaults, ClusterView cluster,
+            List<String> warnings) {
+        List<BucketMount> mounts = layout(buckets, defaults);
+        Optional<Mode> earlier = earlierMode(pod, mounts);
+        if (earlier.isPresent()) {
+            return checked(earlier.get(), "kept " + earlier.get().label() + " from the earlier injection", mounts,
+                    defaults);
+        }
+        Checked<Mode> requested = requested(pod, defaults, warnings);
+        if (requested.isDenied()) {
+            return requested.asDenied();
+        }
+        Mode mode = requested.value();
+        Optional<String> hostPathProblem = hostPathProblem(buckets);
+        if (mode == Mode.HOSTPATH) {
+            int ready = hostPathProblem.isPresent() ? 0 : cluster.mountReadyNodes(labels(buckets), pod.tolerations());
+            if (ready == 0 && hostPathProblem.isEmpty()) {
+                warnings.add("no node is mount-ready for " + describe(labels(buckets))
+                        + " right now; the pod stays Pending until one is");
+            }
+            return checked(Mode.HOSTPATH, source(pod, defaults) + " chose hostpath", mounts, defaults);
+        }
+        if (mode == Mode.SIDECAR) {
+            return checked(Mode.SIDECAR, source(pod, defaults) + " chose sidecar", mounts, defaults);
+        }
+        if (hostPathProblem.isPresent()) {
+            String reason = "auto chose sidecar: " + hostPathProblem.get();
+            warnings.add(reason);
+            return checked(Mode.SIDECAR, reason, mounts, defaults);
+        }
+        Map<String, String> labels = labels(buckets);
+        int ready = cluster.mountReadyNodes(labels, pod.tolerations());
+        String reason = ready > 0
+                ? "auto chose hostpath: " + ready + " Ready, schedulable node(s) the pod tolerates carry " + describe(labels)
+                : "auto chose sidecar: no Ready, schedulable node the pod tolerates carries " + describe(labels);
+        warnings.add(reason);
+        return checked(ready > 0 ? Mode.HOSTPATH : Mode.SIDECAR, reason, mounts, defaults);
+    }
+
+    /** One bucket keeps the plain mount path ({@code local:///mnt/s3/jars/x.jar}); several get a folder each. */
+    static List<BucketMount> layout(List<Bucket> buckets, Defaults defaults) {
+        if (buckets.size() == 1) {
+            return List.of(new BucketMount(buckets.get(0), defaults.mountPath()));
+        }
+        return buckets.stream().map(b -> new BucketMount(b, defaults.mountPath() + "/" + b.name())).toList();
+    }
+
+    private static Checked<InjectionPlan> checked(Mode mode, String reason, List<BucketMount> mounts, Defaults defaults) {
+        if (mode == Mode.HOSTPATH) {
+            Optional<String> problem = hostPathProblem(mounts.stream().map(BucketMount::bucket).toList());
+            if (problem.isPresent()) {
+                return Checked.denied(Decision.Deny.INVALID, "hostpath mode cannot serve this pod: " + problem.get()
+                        + "; use sidecar mode or separate pods", names(mounts));
+            }
+        } else {
+            List<String> noImage = mounts.stream().filter(m -> m.bucket().sidecar().image().isEmpty())
+                    .map(m -> m.bucket().name()).toList();
+            if (!noImage.isEmpty()) {
+                return Checked.denied(Decision.Deny.INVALID, "sidecar mode needs a mount-s3 image but the policy sets"
+                        + " none for " + String.join(", ", noImage) + "; use hostpath mode or ask the platform team to set"
+                        + " defaults.sidecar.image", names(mounts));
+            }
+        }
+        return Checked.ok(new InjectionPlan(mode, reason, mounts, defaults));
+    }
+
+    private static Checked<Mode> requested(SparkPod pod, Defaults defaults, List<String> warnings) {
+        Optional<String> annotation = pod.annotation(PodContract.MODE);
+        if (annotation.isEmpty()) {
+            return Checked.ok(defaults.mode());
+        }
+        Optional<Mode> mode = Mode.parse(annotation.get());
+        if (mode.isEmpty()) {
+            return Checked.denied(Decision.Deny.INVALID, "annotation " + PodContract.MODE + " must be one of "
+                    + Mode.choices() + ", not '" + annotation.get() + "'", List.of());
+        }
+        if (!defaults.allowModeOverride()) {
+            warnings.add("annotation " + PodContract.MODE + "=" + annotation.get() + " ignored: the policy does not allow"
+                    + " per-pod modes; using " + defaults.mode().label());
+            return Checked.ok(defaults.mode());
+        }
+        return Checked.ok(mode.get());
+    }
+
+    private static String source(SparkPod pod, Defaults defaults) {
+        return pod.annotation(PodContract.MODE).isPresent() && defaults.allowModeOverride()
+                ? "annotation " + PodContract.MODE : "the policy default";
+    }
+
+    /** The mode of volumes an earlier call added: a hostPath volume means hostpath, an emptyDir means sidecar. */
+    private static Optional<Mode> earlierMode(SparkPod pod, List<BucketMount> mounts) {
+        JsonNode volumes = pod.json().path("spec").path("volumes");
+        for (BucketMount mount : mounts) {
+            for (JsonNode volume : volumes) {
+                if (mount.volumeName().equals(volume.path("name").asText())) {
+                    if (volume.has("hostPath")) {
+                        return Optional.of(Mode.HOSTPATH);
+                    }
+                    if (volume.has("emptyDir")) {
+                        return Optional.of(Mode.SIDECAR);
+                    }
+                }
+            }
+        }
+        return Optional.empty();
+    }
+
+    /** Why the buckets cannot share one node, if they cannot: same node path, or labels that contradict. */
+    private static Optional<String> hostPathProblem(List<Bucket> buckets) {
+        Map<String, String> byPath = new HashMap<>();
+        Map<String, String> labels = new HashMap<>();
+        for (Bucket bucket : buckets) {
+            String other = byPath.putIfAbsent(bucket.nodeMountPath(), bucket.name());
+            if (other != null) {
+                return Optional.of("buckets " + other + " and " + bucket.name() + " are both mounted at "
+                        + bucket.nodeMountPath() + " on nodes");
+            }
+            for (Map.Entry<String, String> label : bucket.mountReadyLabels().entrySet()) {
+                String value = labels.putIfAbsent(label.getKey(), label.getValue());
+                if (value != null && !value.equals(label.getValue())) {
+                    return Optional.of("the buckets need node label " + label.getKey() + " to be both " + value
+                            + " and " + label.getValue());
+                }
+            }
+        }
+        return Optional.empty();
+    }
+
+    private static Map<String, String> labels(List<Bucket> buckets) {
+        Map<String, String> labels = new TreeMap<>();
+        buckets.forEach(b -> labels.putAll(b.mountReadyLabels()));
+        return labels;
+    }
+
+    private static String describe(Map<String, String> labels) {
+        return labels.entrySet().stream().map(e -> e.getKey() + "=" + e.getValue()).collect(Collectors.joining(","));
+    }
+
+    private static List<String> names(List<BucketMount> mounts) {
+        return mounts.stream().map(m -> m.bucket().name()).toList();
+    }
+}

@@ -1,0 +1,104 @@
+package io.s3jars.mutation;
+
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import io.s3jars.cluster.ClusterView;
+import io.s3jars.policy.Bucket;
+import io.s3jars.policy.Mode;
+import io.s3jars.policy.PolicySnapshot;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Optional;
+import java.util.Set;
+
+/**
+ * The pure heart of s3jars: raw pod JSON, a policy and a view of the cluster in; a patch, a
+ * denial or a skip out. No I/O, so the webhook, the offline {@code inject} command and the tests
+ * run exactly this code.
+ */
+public final class MutationEngine {
+
+    private static final Set<String> SPARK_ROLES = Set.of("driver", "executor");
+    private static final Set<String> LEVELS_WITHOUT_HOSTPATH_OR_PRIVILEGED = Set.of("baseline", "restricted");
+
+    private static final List<MutationStep> HOSTPATH_STEPS =
+            List.of(new HostPathVolumeStep(), new MountReadyAffinityStep(), new StatusAnnotationStep());
+    private static final List<MutationStep> SIDECAR_STEPS =
+            List.of(new MountS3SidecarStep(), new StatusAnnotationStep());
+
+    /**
+     * @param namespace the request's namespace: the pod's own is empty for many clients
+     * @param policy    empty when no valid policy was ever loaded
+     */
+    public Decision decide(ObjectNode podJson, String namespace, Optional<PolicySnapshot> policy, ClusterView cluster) {
+        try {
+            SparkPod pod = new SparkPod(podJson);
+            Optional<String> notOurs = reasonToSkip(pod);
+            if (notOurs.isPresent()) {
+                return new Decision.Skip(notOurs.get());
+            }
+            if (policy.isEmpty()) {
+                return new Decision.Deny(Decision.Deny.UNAVAILABLE, "s3jars has no valid policy loaded, so it cannot"
+                        + " tell which buckets namespace " + namespace + " may use; the pod is refused rather than"
+                        + " started without its jars. Check the s3jars logs and its policy ConfigMap.", List.of());
+            }
+            Checked<List<Bucket>> buckets = BucketSelection.select(pod, namespace, policy.get());
+            if (buckets.isDenied()) {
+                return buckets.denial();
+            }
+            Optional<Decision.Deny> podSecurity = podSecurityDenial(namespace, cluster, buckets.value());
+            if (podSecurity.isPresent()) {
+                return podSecurity.get();
+            }
+            List<String> warnings = new ArrayList<>();
+            Checked<InjectionPlan> plan = ModeSelection.plan(pod, buckets.value(), policy.get().defaults(), cluster,
+                    warnings);
+            if (plan.isDenied()) {
+                return plan.denial();
+            }
+            return inject(plan.value(), podJson, warnings);
+        } catch (MalformedPod e) {
+            return new Decision.Deny(Decision.Deny.INVALID, "s3jars cannot read the pod: " + e.getMessage(), List.of());
+        }
+    }
+
+    private static Optional<String> reasonToSkip(SparkPod pod) {
+        Optional<String> role = pod.label(PodContract.SPARK_ROLE);
+        if (role.isEmpty() || !SPARK_ROLES.contains(role.get())) {
+            return Optional.of("not a Spark pod (label " + PodContract.SPARK_ROLE + " is not driver or executor)");
+        }
+        Optional<String> inject = pod.label(PodContract.INJECT);
+        if (inject.isEmpty() || !inject.get().equals("true")) {
+            return Optional.of("not opted in (label " + PodContract.INJECT + " is not \"true\")");
+        }
+        return Optional.empty();
+    }
+
+    /**
+     * Both modes need what Pod Security baseline forbids (hostPath; a privileged sidecar), so a
+     * pod there is refused now with the reason rather than by PodSecurity later with a vaguer one.
+     */
+    private static Optional<Decision.Deny> podSecurityDenial(String namespace, ClusterView cluster, List<Bucket> buckets) {
+        Optional<String> level = cluster.podSecurityLevel(namespace);
+        if (level.isEmpty() || !LEVELS_WITHOUT_HOSTPATH_OR_PRIVILEGED.contains(level.get())) {
+            return Optional.empty();
+        }
+        return Optional.of(new Decision.Deny(Decision.Deny.FORBIDDEN, "namespace " + namespace
+                + " enforces Pod Security level '" + level.get() + "', which forbids hostPath volumes (hostpath mode)"
+                + " and privileged containers (the mount-s3 sidecar), so s3jars cannot mount a bucket here. Label the"
+                + " namespace pod-security.kubernetes.io/enforce=privileged, or run the job in a namespace that allows"
+                + " it.", buckets.stream().map(Bucket::name).toList()));
+    }
+
+    /** The fold: every step of the chosen mode, in order, on one working copy of the pod. */
+    private static Decision inject(InjectionPlan plan, ObjectNode podJson, List<String> warnings) {
+        PodEditor pod = new PodEditor(podJson);
+        try {
+            for (MutationStep step : plan.mode() == Mode.HOSTPATH ? HOSTPATH_STEPS : SIDECAR_STEPS) {
+                step.apply(plan, pod);
+            }
+        } catch (InjectionConflict conflict) {
+            return new Decision.Deny(Decision.Deny.INVALID, conflict.getMessage(), plan.bucketNames());
+        }
+        return new Decision.Patch(pod.operations(), pod.pod(), plan.mode(), plan.bucketNames(), warnings);
+    }
+}

@@ -1,0 +1,24 @@
+package io.s3jars.policy;
+
+import java.util.Map;
+import java.util.Optional;
+
+/**
+ * One S3 bucket the policy knows.
+ *
+ * @param nodeMountPath    where the node-level mount-s3 mounts this bucket (hostpath mode)
+ * @param mountReadyLabels node labels that mark a node whose mount of this bucket is live
+ * @param prefix           key prefix passed to the sidecar's mount-s3, ending in {@code /}
+ */
+public record Bucket(
+        String name,
+        Optional<String> region,
+        Optional<String> prefix,
+        String nodeMountPath,
+        Map<String, String> mountReadyLabels,
+        Sidecar sidecar) {
+
+    public static String defaultMountReadyLabel(String bucket) {
+        return "mountpoint.s3jars.io/" + bucket;
+    }
+}

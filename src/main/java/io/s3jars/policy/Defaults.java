@@ -1,0 +1,26 @@
+package io.s3jars.policy;
+
+import java.util.List;
+
+/**
+ * Policy-wide settings.
+ *
+ * @param mountPath          container path of the bucket; with several buckets each goes to
+ *                           {@code mountPath/<bucket>}
+ * @param allowModeOverride  whether pods may choose their mode with {@code s3jars.io/mode}
+ * @param sparkContainers    container names that receive the mount; when a pod has none of them,
+ *                           every container except {@code excludeContainers} does
+ * @param excludeContainers  sidecars of other webhooks that never receive the mount
+ */
+public record Defaults(
+        Mode mode,
+        String mountPath,
+        boolean allowModeOverride,
+        List<String> sparkContainers,
+        List<String> excludeContainers,
+        Sidecar sidecar) {
+
+    public static final List<String> SPARK_CONTAINERS =
+            List.of("spark-kubernetes-driver", "spark-kubernetes-executor", "executor");
+    public static final List<String> EXCLUDE_CONTAINERS = List.of("istio-proxy", "linkerd-proxy");
+}

@@ -1,0 +1,180 @@
+package io.s3jars.policy;
+
+import com.fasterxml.jackson.core.StreamReadFeature;
+import com.fasterxml.jackson.core.JsonProcessingException;
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.MappingIterator;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.dataformat.yaml.YAMLFactory;
+import java.io.IOException;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.LinkedHashSet;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.Set;
+
+/**
+ * Parses and validates a policy document. Pure: the same code checks a file at start-up, a
+ * ConfigMap on reload and a ConfigMap edit at admission, so all three agree.
+ */
+public final class PolicyParser {
+
+    public static final String API_VERSION = "s3jars.io/v1alpha1";
+    public static final String KIND = "S3JarsPolicy";
+
+    private static final ObjectMapper YAML = new ObjectMapper(
+            YAMLFactory.builder().enable(StreamReadFeature.STRICT_DUPLICATE_DETECTION).build());
+    private static final Set<String> TOP = Set.of("apiVersion", "kind", "defaults", "buckets", "bindings");
+    private static final Set<String> DEFAULTS = Set.of("mode", "mountPath", "allowModeOverride", "sparkContainers",
+            "excludeContainers", "sidecar");
+    private static final Set<String> SIDECAR = Set.of("image", "imagePullPolicy", "nativeSidecar", "uid", "gid",
+            "resources");
+    private static final Set<String> RESOURCES = Set.of("requests", "limits");
+    private static final Set<String> BUCKET = Set.of("name", "region", "prefix", "nodeMountPath", "mountReadyLabels",
+            "sidecar");
+    private static final Set<String> BINDING = Set.of("name", "namespaces", "serviceAccounts", "buckets");
+    private static final Set<String> PULL_POLICIES = Set.of("Always", "IfNotPresent", "Never");
+
+    private PolicyParser() {
+    }
+
+    public static PolicyResult parse(String yaml) {
+        List<JsonNode> documents;
+        try (MappingIterator<JsonNode> it = YAML.readerFor(JsonNode.class).readValues(yaml)) {
+            documents = it.readAll();
+        } catch (JsonProcessingException e) {
+            return new PolicyResult.Invalid(List.of("the policy is not valid YAML: " + e.getOriginalMessage()
+                    + (e.getLocation() == null ? "" : " (line " + e.getLocation().getLineNr() + ")")));
+        } catch (IOException | RuntimeException e) {
+            return new PolicyResult.Invalid(List.of("the policy is not valid YAML: " + e.getMessage()));
+        }
+        documents.removeIf(d -> d == null || d.isNull() || d.isMissingNode());
+        if (documents.size() != 1) {
+            return new PolicyResult.Invalid(List.of(documents.isEmpty() ? "the policy is empty"
+                    : "the policy must be one YAML document, found " + documents.size()));
+        }
+        List<String> errors = new ArrayList<>();
+        Optional<PolicySnapshot> snapshot = PolicyFields.of("", documents.get(0), errors, TOP)
+                .flatMap(top -> read(top, errors));
+        return errors.isEmpty() && snapshot.isPresent()
+                ? new PolicyResult.Valid(snapshot.get())
+                : new PolicyResult.Invalid(errors);
+    }
+
+    private static Optional<PolicySnapshot> read(PolicyFields top, List<String> errors) {
+        top.requiredString("apiVersion", v -> v.equals(API_VERSION) ? Optional.empty()
+                : Optional.of("must be " + API_VERSION));
+        top.requiredString("kind", v -> v.equals(KIND) ? Optional.empty() : Optional.of("must be " + KIND));
+        Defaults defaults = top.object("defaults", DEFAULTS).map(PolicyParser::defaults)
+                .orElse(new Defaults(Mode.AUTO, "/mnt/s3", true, Defaults.SPARK_CONTAINERS,
+                        Defaults.EXCLUDE_CONTAINERS, Sidecar.DEFAULT));
+
+        Map<String, Bucket> buckets = new LinkedHashMap<>();
+        List<Bucket> bucketList = top.list("buckets", item -> item.fields(BUCKET).flatMap(f -> bucket(f, defaults)));
+        if (!top.has("buckets")) {
+            top.error("buckets", "is required: list the buckets pods may mount");
+        }
+        for (int i = 0; i < bucketList.size(); i++) {
+            Bucket bucket = bucketList.get(i);
+            if (buckets.putIfAbsent(bucket.name(), bucket) != null) {
+                errors.add(top.path("buckets") + " lists bucket '" + bucket.name() + "' twice");
+            }
+        }
+        boolean sidecarPossible = defaults.mode() != Mode.HOSTPATH || defaults.allowModeOverride();
+        if (sidecarPossible) {
+            buckets.values().stream().filter(b -> b.sidecar().image().isEmpty()).forEach(b -> errors.add(
+                    "buckets '" + b.name() + "' sidecar.image is required (here or in defaults.sidecar.image): mode "
+                            + defaults.mode().label() + (defaults.allowModeOverride() ? " with pod overrides" : "")
+                            + " may run a mount-s3 sidecar"));
+        }
+        List<Binding> bindings = top.list("bindings", item -> item.fields(BINDING).flatMap(f -> binding(f, item.path(), buckets)));
+        return Optional.of(new PolicySnapshot(defaults, buckets, bindings));
+    }
+
+    private static Defaults defaults(PolicyFields f) {
+        Mode mode = f.string("mode", PolicyParser::modeProblem).flatMap(Mode::parse).orElse(Mode.AUTO);
+        String mountPath = f.string("mountPath", Names::absolutePathProblem).orElse("/mnt/s3");
+        boolean override = f.bool("allowModeOverride").orElse(true);
+        List<String> spark = f.strings("sparkContainers", false, PolicyParser::containerProblem)
+                .orElse(Defaults.SPARK_CONTAINERS);
+        List<String> exclude = f.strings("excludeContainers", false, PolicyParser::containerProblem)
+                .orElse(Defaults.EXCLUDE_CONTAINERS);
+        Sidecar sidecar = f.object("sidecar", SIDECAR).map(s -> sidecar(s, Sidecar.DEFAULT)).orElse(Sidecar.DEFAULT);
+        return new Defaults(mode, mountPath, override, spark, exclude, sidecar);
+    }
+
+    private static Optional<Bucket> bucket(PolicyFields f, Defaults defaults) {
+        Optional<String> name = f.requiredString("name", Names::bucketProblem);
+        Optional<String> region = f.string("region", Names::regionProblem);
+        Optional<String> prefix = f.string("prefix", PolicyParser::prefixProblem);
+        String nodeMountPath = f.string("nodeMountPath", Names::absolutePathProblem).orElse("/mnt/s3");
+        Optional<Map<String, String>> labels = f.stringMap("mountReadyLabels", Names::labelKeyProblem,
+                Names::labelValueProblem);
+        if (labels.isPresent() && labels.get().isEmpty()) {
+            f.error("mountReadyLabels", "must have at least one label (omit it for the default)");
+        }
+        Sidecar sidecar = f.object("sidecar", SIDECAR).map(s -> sidecar(s, defaults.sidecar()))
+                .orElse(defaults.sidecar());
+        return name.map(n -> new Bucket(n, region, prefix, nodeMountPath,
+                labels.filter(l -> !l.isEmpty()).orElse(Map.of(Bucket.defaultMountReadyLabel(n), "ready")), sidecar));
+    }
+
+    private static Sidecar sidecar(PolicyFields f, Sidecar base) {
+        Optional<String> image = f.string("image", PolicyParser::imageProblem).or(base::image);
+        String pull = f.string("imagePullPolicy", p -> PULL_POLICIES.contains(p) ? Optional.empty()
+                : Optional.of("must be one of Always, IfNotPresent, Never")).orElse(base.imagePullPolicy());
+        boolean nativeSidecar = f.bool("nativeSidecar").orElse(base.nativeSidecar());
+        long uid = f.integer("uid", 0, Integer.MAX_VALUE).orElse(base.uid());
+        long gid = f.integer("gid", 0, Integer.MAX_VALUE).orElse(base.gid());
+        Map<String, String> requests = base.requests();
+        Map<String, String> limits = base.limits();
+        Optional<PolicyFields> resources = f.object("resources", RESOURCES);
+        if (resources.isPresent()) {
+            requests = resources.get().stringMap("requests", PolicyParser::resourceNameProblem, Names::quantityProblem)
+                    .orElse(requests);
+            limits = resources.get().stringMap("limits", PolicyParser::resourceNameProblem, Names::quantityProblem)
+                    .orElse(limits);
+        }
+        return new Sidecar(image, pull, nativeSidecar, uid, gid, Map.copyOf(requests), Map.copyOf(limits));
+    }
+
+    private static Optional<Binding> binding(PolicyFields f, String path, Map<String, Bucket> buckets) {
+        String name = f.string("name", n -> n.isBlank() ? Optional.of("must not be blank") : Optional.empty())
+                .orElse(path);
+        List<String> namespaces = f.strings("namespaces", true, Names::namespacePatternProblem).orElse(List.of());
+        List<String> accounts = f.strings("serviceAccounts", false, Names::serviceAccountProblem).orElse(List.of());
+        if (f.has("serviceAccounts") && accounts.isEmpty()) {
+            f.error("serviceAccounts", "must list at least one service account (omit it to allow any)");
+        }
+        List<String> granted = f.strings("buckets", true, b -> Names.bucketProblem(b).or(() ->
+                buckets.containsKey(b) ? Optional.empty() : Optional.of("is not declared under buckets")))
+                .orElse(List.of());
+        return Optional.of(new Binding(name, namespaces, new LinkedHashSet<>(accounts), granted));
+    }
+
+    private static Optional<String> modeProblem(String mode) {
+        return Mode.parse(mode).isPresent() ? Optional.empty() : Optional.of("must be one of " + Mode.choices());
+    }
+
+    private static Optional<String> containerProblem(String name) {
+        return Names.isDnsLabel(name) ? Optional.empty() : Optional.of("is not a valid container name");
+    }
+
+    private static Optional<String> prefixProblem(String prefix) {
+        return prefix.endsWith("/") && !prefix.startsWith("/") && prefix.length() > 1 && !prefix.contains("//")
+                ? Optional.empty()
+                : Optional.of("must be a key prefix such as jars/ (ends with '/', does not start with '/')");
+    }
+
+    private static Optional<String> imageProblem(String image) {
+        return !image.isEmpty() && image.chars().noneMatch(Character::isWhitespace) ? Optional.empty()
+                : Optional.of("is not an image reference");
+    }
+
+    private static Optional<String> resourceNameProblem(String name) {
+        return name.matches("[a-z0-9.-]+(/[a-z0-9.-]+)?") ? Optional.empty()
+                : Optional.of("is not a resource name such as cpu or memory");
+    }
+}

@@ -1,0 +1,105 @@
+package io.s3jars.policy;
+
+import java.util.ArrayList;
+import java.util.Collections;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.SortedSet;
+import java.util.TreeSet;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.regex.Pattern;
+
+/**
+ * An immutable, validated policy. Built only by {@link PolicyParser}; swapped whole on reload so
+ * a request always sees one consistent policy.
+ *
+ * <p>Bindings are indexed by exact namespace; glob bindings are matched once per namespace and
+ * remembered, so the admission path does no scan over bindings after a namespace's first pod.
+ */
+public final class PolicySnapshot {
+
+    private static final int MAX_REMEMBERED_NAMESPACES = 100_000;
+
+    private final Defaults defaults;
+    private final Map<String, Bucket> buckets;
+    private final List<Binding> bindings;
+    private final Map<String, List<Binding>> bindingsByNamespace = new HashMap<>();
+    private final List<Map.Entry<Pattern, Binding>> globBindings = new ArrayList<>();
+    private final Map<String, List<Binding>> resolvedNamespaces = new ConcurrentHashMap<>();
+
+    PolicySnapshot(Defaults defaults, Map<String, Bucket> buckets, List<Binding> bindings) {
+        this.defaults = defaults;
+        this.buckets = Collections.unmodifiableMap(buckets);
+        this.bindings = List.copyOf(bindings);
+        for (Binding binding : bindings) {
+            for (String namespace : binding.namespaces()) {
+                if (binding.isGlob(namespace)) {
+                    globBindings.add(Map.entry(Binding.globToRegex(namespace), binding));
+                } else {
+                    bindingsByNamespace.computeIfAbsent(namespace, k -> new ArrayList<>()).add(binding);
+                }
+            }
+        }
+    }
+
+    public Defaults defaults() {
+        return defaults;
+    }
+
+    public Map<String, Bucket> buckets() {
+        return buckets;
+    }
+
+    public List<Binding> bindings() {
+        return bindings;
+    }
+
+    public Optional<Bucket> bucket(String name) {
+        return Optional.ofNullable(buckets.get(name));
+    }
+
+    /** Every node mount path in the policy, for the hostPath guard. */
+    public SortedSet<String> nodeMountPaths() {
+        TreeSet<String> paths = new TreeSet<>();
+        buckets.values().forEach(b -> paths.add(b.nodeMountPath()));
+        return paths;
+    }
+
+    /** Buckets a pod running as {@code serviceAccount} in {@code namespace} may mount. */
+    public SortedSet<String> allowedBuckets(String namespace, String serviceAccount) {
+        TreeSet<String> allowed = new TreeSet<>();
+        for (Binding binding : bindingsFor(namespace)) {
+            if (binding.allowsServiceAccount(serviceAccount)) {
+                allowed.addAll(binding.buckets());
+            }
+        }
+        return allowed;
+    }
+
+    /** Buckets some service account of {@code namespace} may mount, for the hostPath guard. */
+    public SortedSet<String> bucketsOfNamespace(String namespace) {
+        TreeSet<String> allowed = new TreeSet<>();
+        bindingsFor(namespace).forEach(b -> allowed.addAll(b.buckets()));
+        return allowed;
+    }
+
+    private List<Binding> bindingsFor(String namespace) {
+        List<Binding> remembered = resolvedNamespaces.get(namespace);
+        if (remembered != null) {
+            return remembered;
+        }
+        List<Binding> matching = new ArrayList<>(bindingsByNamespace.getOrDefault(namespace, List.of()));
+        for (Map.Entry<Pattern, Binding> glob : globBindings) {
+            if (glob.getKey().matcher(namespace).matches() && !matching.contains(glob.getValue())) {
+                matching.add(glob.getValue());
+            }
+        }
+        List<Binding> resolved = List.copyOf(matching);
+        if (resolvedNamespaces.size() < MAX_REMEMBERED_NAMESPACES) {
+            resolvedNamespaces.put(namespace, resolved);
+        }
+        return resolved;
+    }
+}

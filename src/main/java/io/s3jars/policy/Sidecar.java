@@ -1,0 +1,28 @@
+package io.s3jars.policy;
+
+import java.util.Map;
+import java.util.Optional;
+
+/**
+ * How the mount-s3 sidecar is run. Everything on its command line comes from here and from the
+ * bucket, never from the pod, so a pod cannot steer the sidecar's flags.
+ *
+ * @param image          mount-s3 image; empty when the policy never needs a sidecar
+ * @param nativeSidecar  init container with {@code restartPolicy: Always} (Kubernetes 1.29+); false
+ *                       gives a classic sidecar in {@code containers} for older clusters
+ * @param uid            owner uid of the mounted files, the Spark image's user (185) by default
+ * @param gid            owner gid of the mounted files
+ */
+public record Sidecar(
+        Optional<String> image,
+        String imagePullPolicy,
+        boolean nativeSidecar,
+        long uid,
+        long gid,
+        Map<String, String> requests,
+        Map<String, String> limits) {
+
+    public static final Sidecar DEFAULT = new Sidecar(
+            Optional.empty(), "IfNotPresent", true, 185, 185,
+            Map.of("cpu", "100m", "memory", "256Mi"), Map.of("memory", "1Gi"));
+}
