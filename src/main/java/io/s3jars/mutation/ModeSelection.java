@@ -9,7 +9,6 @@ import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
-import java.util.TreeMap;
 import java.util.stream.Collectors;
 
 /**
@@ -152,9 +151,7 @@ final class ModeSelection {
     }
 
     private static Map<String, String> labels(List<Bucket> buckets) {
-        Map<String, String> labels = new TreeMap<>();
-        buckets.forEach(b -> labels.putAll(b.mountReadyLabels()));
-        return labels;
+        return InjectionPlan.mountReadyLabels(buckets);
     }
 
     private static String describe(Map<String, String> labels) {

@@ -5,7 +5,6 @@ import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.JsonNodeFactory;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import java.util.Map;
-import java.util.TreeMap;
 
 /**
  * Requires a node whose mount of every bucket is ready. Kubernetes ORs node selector terms, so
@@ -19,14 +18,18 @@ public final class MountReadyAffinityStep implements MutationStep {
 
     @Override
     public void apply(InjectionPlan plan, PodEditor pod) {
-        Map<String, String> labels = mountReadyLabels(plan);
-        ArrayNode terms = pod.array(TERMS);
-        if (terms.isEmpty()) {
+        Map<String, String> labels = plan.mountReadyLabels();
+        JsonNode terms = pod.get(TERMS);
+        if (terms == null || terms.isEmpty()) {
             ObjectNode term = JsonNodeFactory.instance.objectNode();
             ArrayNode expressions = term.putArray("matchExpressions");
             labels.forEach((key, value) -> expressions.add(expression(key, value)));
             pod.append(term, TERMS);
             return;
+        }
+        if (!terms.isArray()) {
+            throw new MalformedPod("spec.affinity.nodeAffinity.requiredDuringSchedulingIgnoredDuringExecution"
+                    + ".nodeSelectorTerms must be a list");
         }
         for (int i = 0; i < terms.size(); i++) {
             String[] expressionsPath = append(TERMS, String.valueOf(i), "matchExpressions");
@@ -36,13 +39,6 @@ public final class MountReadyAffinityStep implements MutationStep {
                 }
             }
         }
-    }
-
-    /** The labels of all buckets; the plan guarantees they agree on shared keys. Sorted for a stable patch. */
-    static Map<String, String> mountReadyLabels(InjectionPlan plan) {
-        Map<String, String> labels = new TreeMap<>();
-        plan.mounts().forEach(m -> labels.putAll(m.bucket().mountReadyLabels()));
-        return labels;
     }
 
     private static boolean hasExpression(JsonNode expressions, String key, String value) {

@@ -4,13 +4,15 @@ import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.JsonNodeFactory;
 import com.fasterxml.jackson.databind.node.ObjectNode;
+import java.util.Arrays;
 
 /**
  * A working copy of the raw pod JSON that records every change as a JSON Patch {@code add}.
  *
  * <p>Steps edit the tree, so fields unknown to any model survive, and the patch is written as
  * the steps go, so there is no whole-pod diff (whose cost grows with pods of thousands of env
- * entries). Paths are given as segments; array elements by their index as text.
+ * entries). Paths are given as segments, array elements by their index as text. A missing
+ * parent is created in the same operation, holding the new value.
  */
 public final class PodEditor {
 
@@ -43,59 +45,67 @@ public final class PodEditor {
         return current;
     }
 
-    /** The object at {@code path}, created (with its missing parents) when absent. */
-    public ObjectNode object(String... path) {
-        JsonNode node = ensure(path, false);
-        if (!node.isObject()) {
-            throw new MalformedPod(dotted(path) + " must be an object");
-        }
-        return (ObjectNode) node;
-    }
-
-    /** The array at {@code path}, created (with its missing parents) when absent. */
-    public ArrayNode array(String... path) {
-        JsonNode node = ensure(path, true);
-        if (!node.isArray()) {
-            throw new MalformedPod(dotted(path) + " must be a list");
-        }
-        return (ArrayNode) node;
-    }
-
+    /** Appends {@code value} to the array at {@code arrayPath}, creating the array and its parents if absent. */
     public void append(JsonNode value, String... arrayPath) {
-        ArrayNode array = array(arrayPath);
-        array.add(value);
-        record(pointer(arrayPath) + "/-", value);
+        int missing = firstMissing(arrayPath);
+        if (missing < arrayPath.length) {
+            create(arrayPath, missing, JSON.arrayNode().add(value.deepCopy()));
+            return;
+        }
+        JsonNode array = get(arrayPath);
+        if (!array.isArray()) {
+            throw new MalformedPod(dotted(arrayPath, arrayPath.length) + " must be a list");
+        }
+        ((ArrayNode) array).add(value.deepCopy());
+        record(pointer(arrayPath, arrayPath.length) + "/-", value);
     }
 
-    /** Sets {@code key} in the object at {@code objectPath}; JSON Patch {@code add} replaces a present key. */
+    /** Sets {@code key} in the object at {@code objectPath}, creating it if absent; {@code add} replaces a present key. */
     public void put(String key, JsonNode value, String... objectPath) {
-        object(objectPath).set(key, value);
-        record(pointer(objectPath) + "/" + escape(key), value);
+        int missing = firstMissing(objectPath);
+        if (missing < objectPath.length) {
+            create(objectPath, missing, JSON.objectNode().set(key, value.deepCopy()));
+            return;
+        }
+        JsonNode object = get(objectPath);
+        if (!object.isObject()) {
+            throw new MalformedPod(dotted(objectPath, objectPath.length) + " must be an object");
+        }
+        ((ObjectNode) object).set(key, value.deepCopy());
+        record(pointer(objectPath, objectPath.length) + "/" + escape(key), value);
     }
 
-    private JsonNode ensure(String[] path, boolean arrayAtEnd) {
+    /** Index of the first segment of {@code path} that does not exist; {@code path.length} when all do. */
+    private int firstMissing(String[] path) {
         JsonNode current = pod;
         for (int i = 0; i < path.length; i++) {
-            String segment = path[i];
-            JsonNode next;
             if (current.isArray()) {
-                next = current.get(Integer.parseInt(segment));
-                if (next == null) {
-                    throw new IllegalArgumentException("no element " + dotted(path));
+                current = current.get(Integer.parseInt(path[i]));
+                if (current == null) {
+                    throw new IllegalArgumentException("no element " + dotted(path, i + 1));
                 }
             } else if (current.isObject()) {
-                next = current.get(segment);
+                JsonNode next = current.get(path[i]);
                 if (next == null || next.isNull()) {
-                    next = i == path.length - 1 && arrayAtEnd ? JSON.arrayNode() : JSON.objectNode();
-                    ((ObjectNode) current).set(segment, next);
-                    record(pointer(path, i + 1), next);
+                    return i;
                 }
+                current = next;
             } else {
                 throw new MalformedPod(dotted(path, i) + " must be an object");
             }
-            current = next;
         }
-        return current;
+        return path.length;
+    }
+
+    /** Puts {@code leaf}, wrapped in objects for the missing segments after {@code missing}, at {@code path[missing]}. */
+    private void create(String[] path, int missing, JsonNode leaf) {
+        JsonNode value = leaf;
+        for (int i = path.length - 1; i > missing; i--) {
+            value = JSON.objectNode().set(path[i], value);
+        }
+        JsonNode parent = missing == 0 ? pod : get(Arrays.copyOf(path, missing));
+        ((ObjectNode) parent).set(path[missing], value);
+        record(pointer(path, missing + 1), value);
     }
 
     /** Records a copy: the working tree keeps changing after the operation is written. */
@@ -108,10 +118,6 @@ public final class PodEditor {
         return segment.replace("~", "~0").replace("/", "~1");
     }
 
-    private static String pointer(String... path) {
-        return pointer(path, path.length);
-    }
-
     private static String pointer(String[] path, int length) {
         StringBuilder pointer = new StringBuilder();
         for (int i = 0; i < length; i++) {
@@ -120,11 +126,7 @@ public final class PodEditor {
         return pointer.toString();
     }
 
-    private static String dotted(String[] path) {
-        return dotted(path, path.length);
-    }
-
     private static String dotted(String[] path, int length) {
-        return String.join(".", java.util.Arrays.copyOf(path, length));
+        return String.join(".", Arrays.copyOf(path, length));
     }
 }
