@@ -22,7 +22,7 @@ final class PodElements {
 
     /** The volume named like {@code volume}, if the pod has one. */
     static Optional<JsonNode> volume(PodEditor pod, String name) {
-        return named(pod.get("spec", "volumes"), name);
+        return named(pod, name, "spec", "volumes");
     }
 
     static void ensureVolume(PodEditor pod, ObjectNode volume) {
@@ -67,7 +67,7 @@ final class PodElements {
      */
     static void ensureContainer(PodEditor pod, String list, ObjectNode container) {
         String name = container.get("name").asText();
-        Optional<JsonNode> existing = named(pod.get("spec", list), name);
+        Optional<JsonNode> existing = named(pod, name, "spec", list);
         if (existing.isEmpty()) {
             pod.append(container, "spec", list);
         } else if (!containsAll(existing.get(), container.deepCopy().retain("image", "command", "args"))) {
@@ -102,12 +102,13 @@ final class PodElements {
         return named.isEmpty() ? others : named;
     }
 
-    private static Optional<JsonNode> named(JsonNode list, String name) {
+    private static Optional<JsonNode> named(PodEditor pod, String name, String... path) {
+        JsonNode list = pod.get(path);
         if (list == null) {
             return Optional.empty();
         }
         if (!list.isArray()) {
-            throw new MalformedPod("a list of named elements in the pod is not a list");
+            throw new MalformedPod(String.join(".", path) + " must be a list");
         }
         for (JsonNode element : list) {
             if (name.equals(element.path("name").asText(null))) {

@@ -1,9 +1,9 @@
 package io.s3jars.policy;
 
 import com.fasterxml.jackson.core.StreamReadFeature;
+import com.fasterxml.jackson.core.JsonParser;
 import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.databind.JsonNode;
-import com.fasterxml.jackson.databind.MappingIterator;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.dataformat.yaml.YAMLFactory;
 import java.io.IOException;
@@ -41,9 +41,11 @@ public final class PolicyParser {
     }
 
     public static PolicyResult parse(String yaml) {
-        List<JsonNode> documents;
-        try (MappingIterator<JsonNode> it = YAML.readerFor(JsonNode.class).readValues(yaml)) {
-            documents = it.readAll();
+        List<JsonNode> documents = new ArrayList<>();
+        try (JsonParser parser = YAML.getFactory().createParser(yaml)) {
+            while (parser.nextToken() != null) {
+                documents.add(YAML.readTree(parser));
+            }
         } catch (JsonProcessingException e) {
             return new PolicyResult.Invalid(List.of("the policy is not valid YAML: " + e.getOriginalMessage()
                     + (e.getLocation() == null ? "" : " (line " + e.getLocation().getLineNr() + ")")));

@@ -1,0 +1,156 @@
+package io.s3jars.policy;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import io.s3jars.testing.Fixtures;
+import java.util.List;
+import org.junit.jupiter.api.Test;
+
+class PolicyParserTest {
+
+    private static final String HEADER = "apiVersion: s3jars.io/v1alpha1\nkind: S3JarsPolicy\n";
+
+    @Test
+    void examplePolicyGrantsTeamAAndNotTeamB() {
+        PolicySnapshot policy = Fixtures.examplePolicy();
+        Bucket bucket = policy.bucket("spark-jars-bucket").orElseThrow();
+        assertThat(bucket.nodeMountPath()).isEqualTo("/mnt/s3");
+        assertThat(bucket.mountReadyLabels()).containsExactlyEntriesOf(
+                java.util.Map.of("mountpoint.s3jars.io/spark-jars-bucket", "ready"));
+        assertThat(policy.defaults().allowModeOverride()).isTrue();
+        assertThat(policy.allowedBuckets("spark-team-a", "spark-team-a")).containsExactly("spark-jars-bucket");
+        assertThat(policy.allowedBuckets("spark-team-b", "spark-team-a")).isEmpty();
+    }
+
+    @Test
+    void defaultsApplyWhenOmitted() {
+        PolicySnapshot policy = valid(HEADER + """
+                defaults: {mode: hostpath, allowModeOverride: false}
+                buckets: [{name: jars}]
+                bindings: [{namespaces: [a], buckets: [jars]}]
+                """);
+        assertThat(policy.defaults().mountPath()).isEqualTo("/mnt/s3");
+        assertThat(policy.defaults().sparkContainers()).contains("spark-kubernetes-executor");
+        Bucket jars = policy.bucket("jars").orElseThrow();
+        assertThat(jars.nodeMountPath()).isEqualTo("/mnt/s3");
+        assertThat(jars.mountReadyLabels()).containsEntry("mountpoint.s3jars.io/jars", "ready");
+        assertThat(jars.sidecar().image()).isEmpty();
+    }
+
+    @Test
+    void unknownFieldsAreErrorsWithTheirPath() {
+        assertThat(errors(HEADER + """
+                defaults: {mode: auto, mountpath: /x, sidecar: {image: i, imge: j}}
+                buckets: [{name: jars, regoin: us-west-2}]
+                bindings: [{namespaces: [a], buckets: [jars], namespace: b}]
+                """)).contains(
+                "defaults.mountpath is not a known field (known: allowModeOverride, excludeContainers, mode, mountPath,"
+                        + " sidecar, sparkContainers)",
+                "defaults.sidecar.imge is not a known field (known: gid, image, imagePullPolicy, nativeSidecar,"
+                        + " resources, uid)",
+                "buckets[0].regoin is not a known field (known: mountReadyLabels, name, nodeMountPath, prefix, region,"
+                        + " sidecar)",
+                "bindings[0].namespace is not a known field (known: buckets, name, namespaces, serviceAccounts)");
+    }
+
+    @Test
+    void invalidValuesNameFieldAndProblem() {
+        List<String> errors = errors(HEADER + """
+                defaults:
+                  mode: fast
+                  mountPath: mnt/s3
+                  allowModeOverride: "yes"
+                  sidecar: {image: "a b", imagePullPolicy: Sometimes, uid: -1, resources: {requests: {cpu: lots}}}
+                buckets:
+                  - name: Bad_Bucket
+                  - name: jars
+                    region: mars
+                    prefix: /jars
+                    nodeMountPath: /mnt/../etc
+                    mountReadyLabels: {"-bad": ready}
+                bindings:
+                  - namespaces: [Team-A]
+                    serviceAccounts: []
+                    buckets: [other]
+                """);
+        assertThat(errors).contains(
+                "defaults.mode 'fast' must be one of auto|hostpath|sidecar",
+                "defaults.mountPath 'mnt/s3' must be an absolute path without a trailing '/' or '//' (and not '/')",
+                "defaults.allowModeOverride must be true or false",
+                "defaults.sidecar.image 'a b' is not an image reference",
+                "defaults.sidecar.imagePullPolicy 'Sometimes' must be one of Always, IfNotPresent, Never",
+                "defaults.sidecar.uid must be an integer from 0 to 2147483647",
+                "defaults.sidecar.resources.requests.cpu 'lots' is not a Kubernetes quantity such as 100m, 256Mi or 1",
+                "buckets[1].region 'mars' is not an AWS region such as us-west-2",
+                "buckets[1].prefix '/jars' must be a key prefix such as jars/ (ends with '/', does not start with '/')",
+                "buckets[1].nodeMountPath '/mnt/../etc' must not contain '.' or '..' segments",
+                "bindings[0].namespaces[0] 'Team-A' is not a namespace name or glob (lowercase letters, digits, '-',"
+                        + " '*', '?'; at most 63)",
+                "bindings[0].serviceAccounts must list at least one service account (omit it to allow any)",
+                "bindings[0].buckets[0] 'other' is not declared under buckets");
+        assertThat(errors).anyMatch(e -> e.startsWith("buckets[0].name 'Bad_Bucket' is not a valid S3 bucket name"));
+        assertThat(errors).anyMatch(e -> e.startsWith("buckets[1].mountReadyLabels.-bad key is not a valid label key"));
+    }
+
+    @Test
+    void sidecarImageIsRequiredWhenASidecarMayRun() {
+        assertThat(errors(HEADER + "buckets: [{name: jars}]\nbindings: []\n")).containsExactly(
+                "buckets 'jars' sidecar.image is required (here or in defaults.sidecar.image): mode auto with pod"
+                        + " overrides may run a mount-s3 sidecar");
+    }
+
+    @Test
+    void headerIsChecked() {
+        assertThat(errors("apiVersion: v1\nkind: ConfigMap\nbuckets: []\n"))
+                .containsExactly("apiVersion 'v1' must be s3jars.io/v1alpha1", "kind 'ConfigMap' must be S3JarsPolicy");
+        assertThat(errors("buckets: []\n")).contains("apiVersion is required", "kind is required");
+    }
+
+    @Test
+    void brokenYamlEmptyAndSeveralDocumentsAreErrors() {
+        assertThat(errors("")).containsExactly("the policy is empty");
+        assertThat(errors(HEADER + "---\n" + HEADER)).containsExactly("the policy must be one YAML document, found 2");
+        assertThat(errors(HEADER + "buckets: [\n")).singleElement().asString().startsWith("the policy is not valid YAML");
+        assertThat(errors(HEADER + HEADER)).singleElement().asString().contains("Duplicate field 'apiVersion'");
+        assertThat(errors("- a\n- b\n")).containsExactly("the policy must be a mapping");
+    }
+
+    @Test
+    void duplicateBucketsAreErrors() {
+        assertThat(errors(HEADER + "defaults: {mode: hostpath, allowModeOverride: false}\n"
+                + "buckets: [{name: jars}, {name: jars}]\n"))
+                .containsExactly("buckets lists bucket 'jars' twice");
+    }
+
+    @Test
+    void bindingsMatchExactNamesGlobsAndServiceAccounts() {
+        PolicySnapshot policy = valid(HEADER + """
+                defaults: {mode: hostpath, allowModeOverride: false}
+                buckets: [{name: jars}, {name: libs}, {name: secret-jars}]
+                bindings:
+                  - {namespaces: [team-a], buckets: [jars]}
+                  - {namespaces: ["team-*"], buckets: [libs]}
+                  - {namespaces: [team-a], serviceAccounts: [spark-admin], buckets: [secret-jars]}
+                  - {namespaces: ["ns-?"], buckets: [jars]}
+                """);
+        assertThat(policy.allowedBuckets("team-a", "spark")).containsExactly("jars", "libs");
+        assertThat(policy.allowedBuckets("team-a", "spark-admin")).containsExactly("jars", "libs", "secret-jars");
+        assertThat(policy.allowedBuckets("team-b", "spark")).containsExactly("libs");
+        assertThat(policy.allowedBuckets("ns-1", "spark")).containsExactly("jars");
+        assertThat(policy.allowedBuckets("ns-12", "spark")).isEmpty();
+        assertThat(policy.allowedBuckets("xteam-a", "spark")).isEmpty();
+        assertThat(policy.bucketsOfNamespace("team-a")).containsExactly("jars", "libs", "secret-jars");
+    }
+
+    private static PolicySnapshot valid(String yaml) {
+        PolicyResult result = PolicyParser.parse(yaml);
+        assertThat(result).isInstanceOf(PolicyResult.Valid.class);
+        return ((PolicyResult.Valid) result).policy();
+    }
+
+    private static List<String> errors(String yaml) {
+        PolicyResult result = PolicyParser.parse(yaml);
+        assertThat(result).isInstanceOf(PolicyResult.Invalid.class);
+        return ((PolicyResult.Invalid) result).errors();
+    }
+}
