@@ -139,7 +139,7 @@ public final class PolicyParser {
             limits = resources.get().stringMap("limits", PolicyParser::resourceNameProblem, Names::quantityProblem)
                     .orElse(limits);
         }
-        return new Sidecar(image, pull, nativeSidecar, uid, gid, Map.copyOf(requests), Map.copyOf(limits));
+        return new Sidecar(image, pull, nativeSidecar, uid, gid, requests, limits);
     }
 
     private static Optional<Binding> binding(PolicyFields f, String path, Map<String, Bucket> buckets) {

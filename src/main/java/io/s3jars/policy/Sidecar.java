@@ -1,6 +1,8 @@
 package io.s3jars.policy;
 
+import java.util.Collections;
 import java.util.Map;
+import java.util.TreeMap;
 import java.util.Optional;
 
 /**
@@ -21,6 +23,12 @@ public record Sidecar(
         long gid,
         Map<String, String> requests,
         Map<String, String> limits) {
+
+    /** Sorted copies: Map.copyOf iterates in an order that changes from run to run, and the patch must not. */
+    public Sidecar {
+        requests = Collections.unmodifiableSortedMap(new TreeMap<>(requests));
+        limits = Collections.unmodifiableSortedMap(new TreeMap<>(limits));
+    }
 
     public static final Sidecar DEFAULT = new Sidecar(
             Optional.empty(), "IfNotPresent", true, 185, 185,
