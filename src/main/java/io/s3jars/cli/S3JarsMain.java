@@ -13,9 +13,6 @@ import java.util.Arrays;
 @QuarkusMain
 public final class S3JarsMain {
 
-    private S3JarsMain() {
-    }
-
     public static void main(String... args) {
         String command = args.length == 0 ? "serve" : args[0];
         String[] rest = args.length == 0 ? args : Arrays.copyOfRange(args, 1, args.length);

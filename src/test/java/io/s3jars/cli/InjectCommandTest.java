@@ -1,0 +1,93 @@
+package io.s3jars.cli;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.node.ArrayNode;
+import com.fasterxml.jackson.dataformat.yaml.YAMLFactory;
+import io.s3jars.testing.Fixtures;
+import java.io.ByteArrayInputStream;
+import java.io.ByteArrayOutputStream;
+import java.io.IOException;
+import java.io.PrintStream;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/** The offline preview runs the webhook's engine on files: exit 0 allowed, 3 denied, 2 bad input. */
+class InjectCommandTest {
+
+    @TempDir
+    Path dir;
+
+    private final ByteArrayOutputStream out = new ByteArrayOutputStream();
+    private final ByteArrayOutputStream err = new ByteArrayOutputStream();
+
+    @Test
+    void printsTheMutatedExecutorAsYaml() throws IOException {
+        Path pod = write("executor.json", Fixtures.resource("/spark-pods/pod-b-executor-1.json"));
+        assertThat(run("--policy", "examples/policy.yaml", "-f", pod.toString())).isEqualTo(0);
+        JsonNode mutated = new ObjectMapper(new YAMLFactory()).readTree(out.toByteArray());
+        assertThat(Fixtures.asPod(mutated).getSpec().getInitContainers())
+                .anyMatch(c -> c.getName().equals("s3jars-mount-spark-jars-bucket"));
+        assertThat(err.toString()).contains("mode: sidecar, buckets: spark-jars-bucket");
+    }
+
+    @Test
+    void nodesFileMakesAutoChooseHostPathAndPatchPrintsOnlyThePatch() throws IOException {
+        Path pod = write("executor.json", Fixtures.resource("/spark-pods/pod-b-executor-1.json"));
+        Path nodes = write("nodes.yaml", """
+                apiVersion: v1
+                kind: List
+                items:
+                - apiVersion: v1
+                  kind: Node
+                  metadata: {name: n1, labels: {mountpoint.s3jars.io/spark-jars-bucket: ready}}
+                  status: {conditions: [{type: Ready, status: "True"}]}
+                """);
+        assertThat(run("--policy", "examples/policy.yaml", "-f", pod.toString(), "--nodes", nodes.toString(), "--patch"))
+                .isEqualTo(0);
+        ArrayNode patch = (ArrayNode) Fixtures.JSON.readTree(out.toByteArray());
+        assertThat(patch.findValuesAsText("path")).contains("/spec/affinity");
+        assertThat(err.toString()).contains("auto chose hostpath: 1 Ready");
+    }
+
+    @Test
+    void readsAnAdmissionReviewFromStdinWithItsNamespace() {
+        String review = Fixtures.resource("/spark-pods/review-a-driver.json").replace("\"namespace\": \"spark-team-a\"",
+                "\"namespace\": \"spark-team-b\"");
+        assertThat(runWithStdin(review, "--policy", "examples/policy.yaml", "-f", "-")).isEqualTo(InjectCommand.DENIED);
+        assertThat(err.toString()).contains("denied (403): namespace spark-team-b");
+    }
+
+    @Test
+    void deniedPodsExitThreeAndBadInputTwo() throws IOException {
+        Path pod = write("executor.json", Fixtures.resource("/spark-pods/pod-b-executor-1.json"));
+        assertThat(run("--policy", "examples/policy.yaml", "-f", pod.toString(), "--namespace", "spark-team-b"))
+                .isEqualTo(InjectCommand.DENIED);
+        assertThat(run("--policy", "examples/policy.yaml")).isEqualTo(InjectCommand.BAD_INPUT);
+        assertThat(run("--policy", "examples/policy.yaml", "-f", write("bad.json", "{nope").toString()))
+                .isEqualTo(InjectCommand.BAD_INPUT);
+        Path badPolicy = write("policy.yaml", "apiVersion: s3jars.io/v1alpha1\nkind: S3JarsPolicy\nbuckets: 7\n");
+        assertThat(run("--policy", badPolicy.toString(), "-f", pod.toString())).isEqualTo(InjectCommand.BAD_INPUT);
+        assertThat(err.toString()).contains("buckets must be a list");
+    }
+
+    private int run(String... args) {
+        return runWithStdin("", args);
+    }
+
+    private int runWithStdin(String stdin, String... args) {
+        out.reset();
+        err.reset();
+        return InjectCommand.run(args, new ByteArrayInputStream(stdin.getBytes(StandardCharsets.UTF_8)),
+                new PrintStream(out, true, StandardCharsets.UTF_8), new PrintStream(err, true, StandardCharsets.UTF_8));
+    }
+
+    private Path write(String name, String content) throws IOException {
+        return Files.writeString(dir.resolve(name), content);
+    }
+}
