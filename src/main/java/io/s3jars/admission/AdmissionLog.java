@@ -14,13 +14,15 @@ public class AdmissionLog {
 
     private static final Logger LOG = Logger.getLogger("io.s3jars.admission");
 
-    public void decided(AdmissionRequest request, Decision decision, long nanos) {
+    public void decided(String endpoint, AdmissionRequest request, Decision decision, long nanos) {
         String pod = request.object() == null ? request.name() : new SparkPod(request.object()).displayName();
         if (decision instanceof Decision.Deny deny) {
-            LOG.warnf("denied pod %s/%s buckets=%s dryRun=%s: %s", request.namespace(), pod, deny.buckets(),
+            LOG.warnf("%s denied %s %s/%s buckets=%s dryRun=%s: %s", endpoint, request.resource(), request.namespace(), pod,
+                    deny.buckets(),
                     request.dryRun(), deny.reason());
         } else if (LOG.isDebugEnabled()) {
-            LOG.debugf("%s pod %s/%s buckets=%s in %d us", decision.getClass().getSimpleName(), request.namespace(), pod,
+            LOG.debugf("%s %s %s %s/%s buckets=%s in %d us", endpoint, decision.getClass().getSimpleName(), request.resource(),
+                    request.namespace(), pod,
                     decision.buckets(), nanos / 1000);
         }
     }

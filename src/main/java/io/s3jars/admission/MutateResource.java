@@ -37,18 +37,8 @@ public class MutateResource {
     @Consumes(MediaType.APPLICATION_JSON)
     @Produces(MediaType.APPLICATION_JSON)
     public Response mutate(byte[] body) {
-        long start = System.nanoTime();
-        AdmissionRequest request;
-        try {
-            request = AdmissionRequest.parse(body, "pods");
-        } catch (BadReview bad) {
-            log.badRequest("/mutate", bad.getMessage());
-            return Response.status(Response.Status.BAD_REQUEST).type(MediaType.TEXT_PLAIN).entity(bad.getMessage()).build();
-        }
-        Decision decision = request.isCreate()
+        return AdmissionShell.handle(body, "/mutate", log, request -> request.isCreate()
                 ? engine.decide(request.object(), request.namespace(), policies.snapshot(), cluster)
-                : new Decision.Skip("operation " + request.operation() + " is not reviewed");
-        log.decided(request, decision, System.nanoTime() - start);
-        return Response.ok(AdmissionResponse.of(request.uid(), decision), MediaType.APPLICATION_JSON).build();
+                : new Decision.Skip("operation " + request.operation() + " is not reviewed"), "pods");
     }
 }

@@ -1,0 +1,108 @@
+package io.s3jars.cluster;
+
+import io.fabric8.kubernetes.api.model.HasMetadata;
+import io.fabric8.kubernetes.api.model.Namespace;
+import io.fabric8.kubernetes.api.model.Node;
+import io.fabric8.kubernetes.client.KubernetesClient;
+import io.fabric8.kubernetes.client.informers.ResourceEventHandler;
+import io.fabric8.kubernetes.client.informers.SharedIndexInformer;
+import io.fabric8.kubernetes.client.informers.cache.ReducedStateItemStore;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.function.Consumer;
+
+/**
+ * The cluster as watched by two informers: nodes (into a {@link MountReadyIndex}) and namespaces
+ * (their Pod Security level). Requests read only these caches; the informers keep only the
+ * fields the webhook needs, so thousands of nodes cost little memory.
+ */
+public final class InformerClusterView implements ClusterView, AutoCloseable {
+
+    public static final String ENFORCE_LABEL = "pod-security.kubernetes.io/enforce";
+
+    private final MountReadyIndex index = new MountReadyIndex();
+    private final Map<String, String> podSecurityLevels = new ConcurrentHashMap<>();
+    private final SharedIndexInformer<Node> nodes;
+    private final SharedIndexInformer<Namespace> namespaces;
+
+    public InformerClusterView(KubernetesClient client) {
+        this.nodes = client.nodes().runnableInformer(0);
+        nodes.itemStore(new ReducedStateItemStore<>(ReducedStateItemStore.NAME_KEY_STATE, Node.class,
+                client.getKubernetesSerialization(), "metadata.labels", "spec.unschedulable", "spec.taints",
+                "status.conditions"));
+        nodes.addEventHandler(handler(n -> index.upsert(NodeSummaries.of(n)), n -> index.remove(name(n))));
+        this.namespaces = client.namespaces().runnableInformer(0);
+        namespaces.itemStore(new ReducedStateItemStore<>(ReducedStateItemStore.NAME_KEY_STATE, Namespace.class,
+                client.getKubernetesSerialization(), "metadata.labels"));
+        namespaces.addEventHandler(handler(this::recordLevel, ns -> podSecurityLevels.remove(name(ns))));
+    }
+
+    /** Starts both informers; they list, then watch, and reconnect on their own. */
+    public void start() {
+        nodes.start();
+        namespaces.start();
+    }
+
+    public boolean nodesSynced() {
+        return nodes.hasSynced();
+    }
+
+    public boolean namespacesSynced() {
+        return namespaces.hasSynced();
+    }
+
+    public int nodeCount() {
+        return index.size();
+    }
+
+    @Override
+    public int mountReadyNodes(Map<String, String> labels, List<Toleration> tolerations) {
+        return index.mountReadyNodes(labels, tolerations);
+    }
+
+    @Override
+    public Optional<String> podSecurityLevel(String namespace) {
+        return Optional.ofNullable(podSecurityLevels.get(namespace));
+    }
+
+    @Override
+    public void close() {
+        nodes.close();
+        namespaces.close();
+    }
+
+    private void recordLevel(Namespace namespace) {
+        Map<String, String> labels = namespace.getMetadata().getLabels();
+        String level = labels == null ? null : labels.get(ENFORCE_LABEL);
+        if (level == null) {
+            podSecurityLevels.remove(name(namespace));
+        } else {
+            podSecurityLevels.put(name(namespace), level);
+        }
+    }
+
+    private static String name(HasMetadata object) {
+        return object.getMetadata().getName();
+    }
+
+    static <T> ResourceEventHandler<T> handler(Consumer<T> upsert, Consumer<T> delete) {
+        return new ResourceEventHandler<>() {
+            @Override
+            public void onAdd(T object) {
+                upsert.accept(object);
+            }
+
+            @Override
+            public void onUpdate(T oldObject, T newObject) {
+                upsert.accept(newObject);
+            }
+
+            @Override
+            public void onDelete(T object, boolean finalStateUnknown) {
+                delete.accept(object);
+            }
+        };
+    }
+}

@@ -1,0 +1,83 @@
+package io.s3jars.cluster;
+
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import java.util.concurrent.ConcurrentHashMap;
+
+/**
+ * Counts schedulable nodes per mount-ready label set, grouped by their blocking taints, so that
+ * "is there a node this pod could use?" costs one lookup and a pass over the few distinct taint
+ * sets, whatever the number of nodes.
+ *
+ * <p>A label set is tracked from its first query on (one scan) and kept up to date by every node
+ * event after that. Writers (the informer thread) are serialised; readers (requests) never lock.
+ */
+public final class MountReadyIndex {
+
+    /** Beyond this many label sets, further ones are answered by a scan instead of tracked. */
+    private static final int MAX_TRACKED_LABEL_SETS = 1024;
+
+    private final Map<String, NodeSummary> nodes = new ConcurrentHashMap<>();
+    private final Map<Map<String, String>, Map<Set<Taint>, Integer>> tracked = new ConcurrentHashMap<>();
+
+    public synchronized void upsert(NodeSummary node) {
+        NodeSummary old = nodes.put(node.name(), node);
+        tracked.forEach((labels, groups) -> {
+            if (old != null) {
+                count(groups, old, labels, -1);
+            }
+            count(groups, node, labels, +1);
+        });
+    }
+
+    public synchronized void remove(String name) {
+        NodeSummary old = nodes.remove(name);
+        if (old != null) {
+            tracked.forEach((labels, groups) -> count(groups, old, labels, -1));
+        }
+    }
+
+    /** See {@link ClusterView#mountReadyNodes}. */
+    public int mountReadyNodes(Map<String, String> labels, List<Toleration> tolerations) {
+        Map<Set<Taint>, Integer> groups = tracked.get(labels);
+        if (groups == null) {
+            groups = track(labels);
+        }
+        if (groups == null) {
+            return (int) nodes.values().stream().filter(n -> n.mountReadyFor(labels, tolerations)).count();
+        }
+        int ready = 0;
+        for (Map.Entry<Set<Taint>, Integer> group : groups.entrySet()) {
+            if (tolerates(tolerations, group.getKey())) {
+                ready += group.getValue();
+            }
+        }
+        return ready;
+    }
+
+    public int size() {
+        return nodes.size();
+    }
+
+    private synchronized Map<Set<Taint>, Integer> track(Map<String, String> labels) {
+        Map<Set<Taint>, Integer> existing = tracked.get(labels);
+        if (existing != null || tracked.size() >= MAX_TRACKED_LABEL_SETS) {
+            return existing;
+        }
+        Map<Set<Taint>, Integer> groups = new ConcurrentHashMap<>();
+        nodes.values().forEach(n -> count(groups, n, labels, +1));
+        tracked.put(Map.copyOf(labels), groups);
+        return groups;
+    }
+
+    private static void count(Map<Set<Taint>, Integer> groups, NodeSummary node, Map<String, String> labels, int delta) {
+        if (node.schedulable() && node.carries(labels)) {
+            groups.merge(Set.copyOf(node.blockingTaints()), delta, (a, b) -> a + b == 0 ? null : a + b);
+        }
+    }
+
+    private static boolean tolerates(List<Toleration> tolerations, Set<Taint> taints) {
+        return taints.stream().allMatch(t -> tolerations.stream().anyMatch(tol -> tol.tolerates(t)));
+    }
+}

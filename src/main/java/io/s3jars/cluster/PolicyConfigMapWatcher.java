@@ -1,0 +1,108 @@
+package io.s3jars.cluster;
+
+import io.fabric8.kubernetes.api.model.ConfigMap;
+import io.fabric8.kubernetes.api.model.EventBuilder;
+import io.fabric8.kubernetes.api.model.ObjectReferenceBuilder;
+import io.fabric8.kubernetes.client.KubernetesClient;
+import io.fabric8.kubernetes.client.informers.SharedIndexInformer;
+import io.s3jars.policy.PolicyResult;
+import io.s3jars.policy.PolicyStore;
+import java.time.Instant;
+import java.util.List;
+import java.util.concurrent.CompletableFuture;
+import org.jboss.logging.Logger;
+
+/**
+ * Watches the one policy ConfigMap. A valid edit is swapped in at once; an invalid edit, a
+ * missing key or a deletion keeps the last good policy and is reported loudly: an error log
+ * naming the fields, a Warning Event on the ConfigMap, the rejection counter and readiness data.
+ */
+public final class PolicyConfigMapWatcher implements AutoCloseable {
+
+    private static final Logger LOG = Logger.getLogger(PolicyConfigMapWatcher.class);
+    private static final int MAX_EVENT_MESSAGE = 1024;
+
+    private final KubernetesClient client;
+    private final String namespace;
+    private final String name;
+    private final String key;
+    private final PolicyStore store;
+    private final SharedIndexInformer<ConfigMap> informer;
+
+    public PolicyConfigMapWatcher(KubernetesClient client, String namespace, String name, String key, PolicyStore store) {
+        this.client = client;
+        this.namespace = namespace;
+        this.name = name;
+        this.key = key;
+        this.store = store;
+        this.informer = client.configMaps().inNamespace(namespace).withName(name).runnableInformer(0);
+        informer.addEventHandler(InformerClusterView.handler(this::load, this::deleted));
+    }
+
+    public void start() {
+        informer.start();
+    }
+
+    public boolean hasSynced() {
+        return informer.hasSynced();
+    }
+
+    @Override
+    public void close() {
+        informer.close();
+    }
+
+    void load(ConfigMap configMap) {
+        String origin = "ConfigMap " + namespace + "/" + name + " resourceVersion "
+                + configMap.getMetadata().getResourceVersion();
+        String yaml = configMap.getData() == null ? null : configMap.getData().get(key);
+        if (yaml == null) {
+            refuse(configMap, List.of("the ConfigMap has no key data." + key), origin);
+            return;
+        }
+        PolicyResult result = store.offer(yaml, origin);
+        if (result instanceof PolicyResult.Invalid invalid) {
+            LOG.errorf("invalid policy in %s, keeping the last good policy: %s", origin, invalid.summary());
+            event(configMap, "Warning", "InvalidPolicy", "policy rejected, the last good policy stays in force: "
+                    + invalid.summary());
+        } else {
+            LOG.infof("policy loaded from %s (generation %d)", origin, store.loaded().orElseThrow().generation());
+            event(configMap, "Normal", "PolicyLoaded", "policy loaded (generation "
+                    + store.loaded().orElseThrow().generation() + ")");
+        }
+    }
+
+    private void deleted(ConfigMap configMap) {
+        refuse(configMap, List.of("the ConfigMap was deleted"), "ConfigMap " + namespace + "/" + name + " (deleted)");
+    }
+
+    private void refuse(ConfigMap configMap, List<String> errors, String origin) {
+        store.reject(errors, origin);
+        String kept = store.loaded().map(l -> "the last good policy (generation " + l.generation() + ") stays in force")
+                .orElse("no policy was ever loaded: opted-in pods are denied");
+        LOG.errorf("%s: %s; %s", origin, String.join("; ", errors), kept);
+        event(configMap, "Warning", "InvalidPolicy", String.join("; ", errors) + "; " + kept);
+    }
+
+    /** Best effort, off the informer thread: a failed Event must not stop policy handling. */
+    private void event(ConfigMap configMap, String type, String reason, String message) {
+        String now = Instant.now().toString();
+        var event = new EventBuilder()
+                .withNewMetadata().withGenerateName(name + ".").withNamespace(namespace).endMetadata()
+                .withInvolvedObject(new ObjectReferenceBuilder().withApiVersion("v1").withKind("ConfigMap")
+                        .withNamespace(namespace).withName(name).withUid(configMap.getMetadata().getUid())
+                        .withResourceVersion(configMap.getMetadata().getResourceVersion()).build())
+                .withType(type).withReason(reason)
+                .withMessage(message.length() > MAX_EVENT_MESSAGE ? message.substring(0, MAX_EVENT_MESSAGE - 3) + "..."
+                        : message)
+                .withFirstTimestamp(now).withLastTimestamp(now).withCount(1)
+                .withNewSource().withComponent("s3jars").endSource()
+                .withReportingComponent("s3jars")
+                .build();
+        CompletableFuture.runAsync(() -> client.v1().events().inNamespace(namespace).resource(event).create())
+                .exceptionally(e -> {
+                    LOG.warnf("could not record Event %s on ConfigMap %s/%s: %s", reason, namespace, name, e.getMessage());
+                    return null;
+                });
+    }
+}

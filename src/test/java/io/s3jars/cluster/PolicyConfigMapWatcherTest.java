@@ -1,0 +1,109 @@
+package io.s3jars.cluster;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.awaitility.Awaitility.await;
+
+import io.fabric8.kubernetes.api.model.ConfigMap;
+import io.fabric8.kubernetes.api.model.ConfigMapBuilder;
+import io.fabric8.kubernetes.api.model.Event;
+import io.fabric8.kubernetes.client.KubernetesClient;
+import io.fabric8.kubernetes.client.server.mock.EnableKubernetesMockClient;
+import io.s3jars.policy.PolicyStore;
+import io.s3jars.testing.Fixtures;
+import java.time.Duration;
+import java.util.List;
+import java.util.Map;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.Test;
+
+/** The policy ConfigMap against a mock API server with real watches (CRUD mode). */
+@EnableKubernetesMockClient(crud = true)
+class PolicyConfigMapWatcherTest {
+
+    private static final String NAMESPACE = "s3jars-system";
+    private static final String VALID = Fixtures.resource("/policy/test-policy.yaml");
+
+    KubernetesClient client;
+    private PolicyConfigMapWatcher watcher;
+
+    @AfterEach
+    void stop() {
+        if (watcher != null) {
+            watcher.close();
+        }
+    }
+
+    @Test
+    void aValidEditTakesEffectWithinFiveSecondsAndAnInvalidOneIsIgnoredLoudly() {
+        client.configMaps().inNamespace(NAMESPACE).resource(policyMap(VALID)).create();
+        PolicyStore store = new PolicyStore();
+        watcher = watch(store);
+        assertThat(watcher.hasSynced()).isFalse();
+        watcher.start();
+        await().atMost(Duration.ofSeconds(5)).until(() -> store.snapshot().isPresent());
+        assertThat(watcher.hasSynced()).isTrue();
+        assertThat(store.snapshot().get().allowedBuckets("spark-team-c", "spark")).isEmpty();
+
+        long start = System.nanoTime();
+        client.configMaps().inNamespace(NAMESPACE).resource(policyMap(VALID.replace("[spark-team-b]",
+                "[spark-team-b, spark-team-c]").replace("    serviceAccounts: [spark-b]\n", ""))).update();
+        await().atMost(Duration.ofSeconds(5)).until(() -> store.loaded().get().generation() == 2);
+        long reloadMillis = (System.nanoTime() - start) / 1_000_000;
+        System.out.println("policy reload latency: " + reloadMillis + " ms");
+        assertThat(store.snapshot().get().allowedBuckets("spark-team-c", "spark")).containsExactly("team-b-jars");
+
+        client.configMaps().inNamespace(NAMESPACE).resource(policyMap(VALID.replace("region: us-west-2",
+                "regoin: us-west-2"))).update();
+        await().atMost(Duration.ofSeconds(5)).until(() -> store.lastRejection().isPresent());
+        assertThat(store.loaded().get().generation()).isEqualTo(2);
+        assertThat(store.rejectionCount()).isEqualTo(1);
+        assertThat(store.lastRejection().get().summary()).contains("buckets[0].regoin is not a known field");
+        await().atMost(Duration.ofSeconds(5)).until(() -> warnings().stream()
+                .anyMatch(e -> e.getMessage().contains("buckets[0].regoin is not a known field")));
+        Event event = warnings().get(0);
+        assertThat(event.getInvolvedObject().getName()).isEqualTo("s3jars-policy");
+        assertThat(event.getReason()).isEqualTo("InvalidPolicy");
+        assertThat(event.getMessage()).contains("the last good policy stays in force");
+    }
+
+    @Test
+    void deletingTheConfigMapKeepsTheLastGoodPolicy() {
+        client.configMaps().inNamespace(NAMESPACE).resource(policyMap(VALID)).create();
+        PolicyStore store = new PolicyStore();
+        watcher = watch(store);
+        watcher.start();
+        await().atMost(Duration.ofSeconds(5)).until(() -> store.snapshot().isPresent());
+        client.configMaps().inNamespace(NAMESPACE).withName("s3jars-policy").delete();
+        await().atMost(Duration.ofSeconds(5)).until(() -> store.lastRejection().isPresent());
+        assertThat(store.lastRejection().get().summary()).isEqualTo("the ConfigMap was deleted");
+        assertThat(store.snapshot()).isPresent();
+    }
+
+    @Test
+    void aMissingKeyOrAMissingConfigMapLeavesNoPolicy() {
+        PolicyStore store = new PolicyStore();
+        watcher = watch(store);
+        watcher.start();
+        await().atMost(Duration.ofSeconds(5)).until(watcher::hasSynced);
+        assertThat(store.snapshot()).isEmpty();
+        client.configMaps().inNamespace(NAMESPACE).resource(new ConfigMapBuilder().withNewMetadata()
+                .withName("s3jars-policy").endMetadata().withData(Map.of("other.yaml", VALID)).build()).create();
+        await().atMost(Duration.ofSeconds(5)).until(() -> store.lastRejection().isPresent());
+        assertThat(store.lastRejection().get().summary()).isEqualTo("the ConfigMap has no key data.policy.yaml");
+        assertThat(store.snapshot()).isEmpty();
+    }
+
+    private PolicyConfigMapWatcher watch(PolicyStore store) {
+        return new PolicyConfigMapWatcher(client, NAMESPACE, "s3jars-policy", "policy.yaml", store);
+    }
+
+    private List<Event> warnings() {
+        return client.v1().events().inNamespace(NAMESPACE).list().getItems().stream()
+                .filter(e -> "Warning".equals(e.getType())).toList();
+    }
+
+    private static ConfigMap policyMap(String yaml) {
+        return new ConfigMapBuilder().withNewMetadata().withName("s3jars-policy").withNamespace(NAMESPACE).endMetadata()
+                .withData(Map.of("policy.yaml", yaml)).build();
+    }
+}
