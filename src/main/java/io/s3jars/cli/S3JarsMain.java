@@ -3,6 +3,7 @@ package io.s3jars.cli;
 import io.quarkus.runtime.Quarkus;
 import io.quarkus.runtime.annotations.QuarkusMain;
 import io.s3jars.tls.LocalTls;
+import io.s3jars.tls.ServingCertificateFiles;
 import java.nio.file.Path;
 import java.util.Arrays;
 
@@ -18,17 +19,29 @@ public final class S3JarsMain {
         String[] rest = args.length == 0 ? args : Arrays.copyOfRange(args, 1, args.length);
         switch (command) {
             case "inject" -> System.exit(InjectCommand.run(rest, System.in, System.out, System.err));
+            case "certs" -> System.exit(CertsCommand.run(rest, System.out, System.err));
             case "serve" -> serve(rest);
             default -> {
-                System.err.println("unknown command " + command + "; commands: serve (default), inject");
+                System.err.println("unknown command " + command + "; commands: serve (default), inject, certs");
                 System.exit(InjectCommand.BAD_INPUT);
             }
         }
     }
 
-    /** Without certificate files (a local run), a throwaway CA and localhost certificate keep the port HTTPS-only. */
+    /**
+     * Given certificate files are checked first, so a wrong pair stops the start with a plain
+     * message. Without them (a local run, or self-managed certificates before the Secret is read),
+     * a throwaway CA and localhost certificate keep the port HTTPS-only.
+     */
     private static void serve(String[] args) {
-        if (setting("S3JARS_TLS_CERT", "s3jars.tls.cert") == null) {
+        String cert = setting("S3JARS_TLS_CERT", "s3jars.tls.cert");
+        String key = setting("S3JARS_TLS_KEY", "s3jars.tls.key");
+        if (cert != null) {
+            if (key == null) {
+                fail("S3JARS_TLS_CERT is set but S3JARS_TLS_KEY is not");
+            }
+            ServingCertificateFiles.problem(Path.of(cert), Path.of(key)).ifPresent(p -> fail("TLS: " + p));
+        } else {
             Path dir = LocalTls.generate();
             System.setProperty("s3jars.tls.cert", dir.resolve("tls.crt").toString());
             System.setProperty("s3jars.tls.key", dir.resolve("tls.key").toString());
@@ -36,6 +49,11 @@ public final class S3JarsMain {
                     + dir + " (curl --cacert " + dir.resolve("ca.crt") + ")");
         }
         Quarkus.run(args);
+    }
+
+    private static void fail(String message) {
+        System.err.println("s3jars: cannot start: " + message);
+        System.exit(InjectCommand.BAD_INPUT);
     }
 
     private static String setting(String env, String property) {

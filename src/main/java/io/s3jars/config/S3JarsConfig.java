@@ -3,6 +3,8 @@ package io.s3jars.config;
 import io.smallrye.config.ConfigMapping;
 import io.smallrye.config.WithDefault;
 import java.nio.file.Path;
+import java.time.Duration;
+import java.util.List;
 import java.util.Optional;
 
 /** Runtime settings; each maps to an {@code S3JARS_*} environment variable (e.g. {@code S3JARS_POLICY_FILE}). */
@@ -25,6 +27,9 @@ public interface S3JarsConfig {
     /** Serving certificate files. */
     Tls tls();
 
+    /** Where the serving certificate comes from. */
+    Certs certs();
+
     interface PolicyConfigMap {
         /** Name of the ConfigMap in {@link #namespace()}. */
         @WithDefault("s3jars-policy")
@@ -41,5 +46,43 @@ public interface S3JarsConfig {
 
         /** PEM private key ({@code S3JARS_TLS_KEY}). */
         Optional<Path> key();
+    }
+
+    interface Certs {
+        /**
+         * {@code files}: the files of {@link Tls} (a mounted Secret, cert-manager), re-read periodically.
+         * {@code self-managed}: cluster mode keeps a CA and serving certificate in {@link #secret()},
+         * renews them and patches the webhook configurations' caBundle.
+         */
+        @WithDefault("files")
+        String mode();
+
+        /** Secret holding the self-managed certificates, in the webhook's namespace. */
+        @WithDefault("s3jars-tls")
+        String secret();
+
+        /** Service name the API server calls: the certificate names {@code <service>.<namespace>.svc}. */
+        @WithDefault("s3jars")
+        String service();
+
+        /** Mutating and Validating webhook configurations whose caBundle is patched. */
+        @WithDefault("s3jars")
+        List<String> webhookConfigurations();
+
+        /** Renew a serving certificate that expires within this window. */
+        @WithDefault("P15D")
+        Duration renewBefore();
+
+        /** Lifetime of issued serving certificates. */
+        @WithDefault("P90D")
+        Duration serverLifetime();
+
+        /** Lifetime of a new CA. */
+        @WithDefault("P3650D")
+        Duration caLifetime();
+
+        /** How often replicas re-read the Secret and renew when due. */
+        @WithDefault("PT1H")
+        Duration checkInterval();
     }
 }

@@ -3,9 +3,7 @@ package io.s3jars.tls;
 import java.io.IOException;
 import java.io.StringWriter;
 import java.io.UncheckedIOException;
-import java.nio.file.Files;
 import java.nio.file.Path;
-import java.nio.file.attribute.PosixFilePermissions;
 import java.security.KeyPair;
 import java.security.cert.X509Certificate;
 import org.bouncycastle.openssl.jcajce.JcaPEMWriter;
@@ -35,21 +33,10 @@ public record ServingCertificate(X509Certificate certificate, KeyPair keys, X509
         }
     }
 
-    /** Writes ca.crt, tls.crt and tls.key (owner-only) into {@code dir}. */
+    /** Writes ca.crt, tls.crt and tls.key (owner-only) into {@code dir}, replacing all three at once. */
     public void writeTo(Path dir) {
         try {
-            Files.createDirectories(dir);
-            Files.writeString(dir.resolve(CA_FILE), caPem());
-            Files.writeString(dir.resolve(CERT_FILE), certificatePem());
-            Path key = dir.resolve(KEY_FILE);
-            Files.deleteIfExists(key);
-            Files.createFile(key);
-            try {
-                Files.setPosixFilePermissions(key, PosixFilePermissions.fromString("rw-------"));
-            } catch (UnsupportedOperationException notPosix) {
-                // Windows: the directory's ACL applies.
-            }
-            Files.writeString(key, keyPem());
+            AtomicFiles.write(dir, java.util.Map.of(CA_FILE, caPem(), CERT_FILE, certificatePem(), KEY_FILE, keyPem()));
         } catch (IOException e) {
             throw new UncheckedIOException("cannot write certificates to " + dir, e);
         }

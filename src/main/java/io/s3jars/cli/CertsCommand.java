@@ -1,0 +1,141 @@
+package io.s3jars.cli;
+
+import io.s3jars.tls.CertificateAuthority;
+import io.s3jars.tls.KeyAlgorithm;
+import io.s3jars.tls.ServingCertificate;
+import io.s3jars.tls.WebhookCertificates;
+import java.io.IOException;
+import java.io.PrintStream;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.DirectoryStream;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.Base64;
+import java.util.List;
+
+/**
+ * {@code certs}: a CA and a serving certificate for {@code <service>.<namespace>.svc}, written as
+ * PEM files, a {@code kubernetes.io/tls} Secret manifest and the base64 caBundle; optionally
+ * patched into the webhook configurations of a manifests folder.
+ */
+public final class CertsCommand {
+
+    private static final String USAGE = "usage: certs --service NAME --namespace NS --out DIR [--dns NAME]... [--ip ADDR]..."
+            + " [--rsa] [--ca-days N] [--days N] [--secret NAME] [--webhook-config DIR]";
+
+    private CertsCommand() {
+    }
+
+    public static int run(String[] args, PrintStream out, PrintStream err) {
+        Options o;
+        try {
+            o = Options.parse(args);
+        } catch (IllegalArgumentException e) {
+            err.println(e.getMessage());
+            err.println(USAGE);
+            return InjectCommand.BAD_INPUT;
+        }
+        CertificateAuthority ca = CertificateAuthority.create("s3jars CA", Duration.ofDays(o.caDays), o.algorithm);
+        ServingCertificate serving = WebhookCertificates.issue(ca, o.service, o.namespace, o.dns, o.ips,
+                Duration.ofDays(o.days));
+        String caBundle = Base64.getEncoder().encodeToString(serving.caPem().getBytes(StandardCharsets.US_ASCII));
+        try {
+            serving.writeTo(o.out);
+            Files.writeString(o.out.resolve("cabundle.b64"), caBundle + "\n");
+            Files.writeString(o.out.resolve("secret.yaml"), secret(o, serving));
+            if (o.webhookConfig != null) {
+                int patched = patchCaBundles(o.webhookConfig, caBundle);
+                out.println("patched caBundle in " + patched + " file(s) under " + o.webhookConfig);
+            }
+        } catch (IOException e) {
+            err.println("cannot write to " + o.out + ": " + e.getMessage());
+            return InjectCommand.BAD_INPUT;
+        }
+        out.println("wrote ca.crt, tls.crt, tls.key, secret.yaml, cabundle.b64 to " + o.out);
+        out.println("serving certificate for " + String.join(", ", WebhookCertificates.dnsNames(o.service, o.namespace, o.dns))
+                + (o.ips.isEmpty() ? "" : ", " + String.join(", ", o.ips)) + ", valid " + o.days + " days");
+        return 0;
+    }
+
+    private static String secret(Options o, ServingCertificate serving) {
+        Base64.Encoder b64 = Base64.getEncoder();
+        return "apiVersion: v1\nkind: Secret\nmetadata:\n  name: " + o.secret + "\n  namespace: " + o.namespace + "\n"
+                + "type: kubernetes.io/tls\ndata:\n"
+                + "  tls.crt: " + b64.encodeToString(serving.certificatePem().getBytes(StandardCharsets.US_ASCII)) + "\n"
+                + "  tls.key: " + b64.encodeToString(serving.keyPem().getBytes(StandardCharsets.US_ASCII)) + "\n"
+                + "  ca.crt: " + b64.encodeToString(serving.caPem().getBytes(StandardCharsets.US_ASCII)) + "\n";
+    }
+
+    /** Replaces every {@code caBundle:} value in the YAML files of {@code dir}. */
+    static int patchCaBundles(Path dir, String caBundle) throws IOException {
+        int patched = 0;
+        try (DirectoryStream<Path> files = Files.newDirectoryStream(dir, "*.{yaml,yml}")) {
+            for (Path file : files) {
+                String text = Files.readString(file);
+                String updated = text.replaceAll("(?m)^(\\s*caBundle:).*$", "$1 " + caBundle);
+                if (!updated.equals(text)) {
+                    Files.writeString(file, updated);
+                    patched++;
+                }
+            }
+        }
+        return patched;
+    }
+
+    private static final class Options {
+        String service;
+        String namespace;
+        Path out;
+        String secret = "s3jars-tls";
+        Path webhookConfig;
+        List<String> dns = new ArrayList<>();
+        List<String> ips = new ArrayList<>();
+        KeyAlgorithm algorithm = KeyAlgorithm.ECDSA_P256;
+        long caDays = 3650;
+        long days = 90;
+
+        static Options parse(String[] args) {
+            Options o = new Options();
+            for (int i = 0; i < args.length; i++) {
+                switch (args[i]) {
+                    case "--service" -> o.service = value(args, ++i);
+                    case "--namespace", "-n" -> o.namespace = value(args, ++i);
+                    case "--out" -> o.out = Path.of(value(args, ++i));
+                    case "--dns" -> o.dns.add(value(args, ++i));
+                    case "--ip" -> o.ips.add(value(args, ++i));
+                    case "--secret" -> o.secret = value(args, ++i);
+                    case "--webhook-config" -> o.webhookConfig = Path.of(value(args, ++i));
+                    case "--rsa" -> o.algorithm = KeyAlgorithm.RSA_2048;
+                    case "--ca-days" -> o.caDays = days(value(args, ++i));
+                    case "--days" -> o.days = days(value(args, ++i));
+                    default -> throw new IllegalArgumentException("unknown argument " + args[i]);
+                }
+            }
+            if (o.service == null || o.namespace == null || o.out == null) {
+                throw new IllegalArgumentException("--service, --namespace and --out are required");
+            }
+            return o;
+        }
+
+        private static String value(String[] args, int i) {
+            if (i >= args.length) {
+                throw new IllegalArgumentException(args[i - 1] + " needs a value");
+            }
+            return args[i];
+        }
+
+        private static long days(String text) {
+            try {
+                long days = Long.parseLong(text);
+                if (days < 1) {
+                    throw new NumberFormatException();
+                }
+                return days;
+            } catch (NumberFormatException e) {
+                throw new IllegalArgumentException("days must be a positive number, not " + text);
+            }
+        }
+    }
+}

@@ -1,0 +1,93 @@
+package io.s3jars.tls;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import io.fabric8.kubernetes.api.model.Secret;
+import io.fabric8.kubernetes.client.utils.Serialization;
+import io.s3jars.cli.CertsCommand;
+import java.io.ByteArrayOutputStream;
+import java.io.PrintStream;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.security.cert.X509Certificate;
+import java.util.Base64;
+import java.util.List;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/** The {@code certs} output, parsed back. */
+class CertsCommandTest {
+
+    @TempDir
+    Path out;
+
+    @Test
+    void writesAVerifiableChainWithTheServiceNames() throws Exception {
+        assertThat(certs("--service", "s3jars", "--namespace", "s3jars-system", "--out", out.toString(),
+                "--dns", "webhook.example.com", "--ip", "10.0.0.7")).isZero();
+        X509Certificate ca = Pem.certificates(Files.readString(out.resolve("ca.crt"))).get(0);
+        X509Certificate leaf = Pem.certificates(Files.readString(out.resolve("tls.crt"))).get(0);
+        leaf.verify(ca.getPublicKey());
+        leaf.checkValidity();
+        ca.checkValidity();
+        assertThat(ca.getBasicConstraints()).isGreaterThanOrEqualTo(0);
+        assertThat(leaf.getBasicConstraints()).isEqualTo(-1);
+        assertThat(leaf.getExtendedKeyUsage()).containsExactly("1.3.6.1.5.5.7.3.1");
+        assertThat(leaf.getSubjectAlternativeNames().stream().map(n -> n.get(1).toString()).toList()).containsExactly(
+                "s3jars.s3jars-system.svc", "s3jars", "s3jars.s3jars-system", "s3jars.s3jars-system.svc.cluster.local",
+                "webhook.example.com", "10.0.0.7");
+        assertThat(leaf.getPublicKey().getAlgorithm()).isEqualTo("EC");
+        assertThat(leaf.getNotAfter().getTime() - leaf.getNotBefore().getTime()).isBetween(
+                90L * 86_400_000, 90L * 86_400_000 + 600_000);
+        assertThat(Pem.matches(Pem.privateKey(Files.readString(out.resolve("tls.key"))), leaf)).isTrue();
+        assertThat(Files.getPosixFilePermissions(out.resolve("tls.key")))
+                .isEqualTo(java.nio.file.attribute.PosixFilePermissions.fromString("rw-------"));
+
+        String bundle = new String(Base64.getDecoder().decode(Files.readString(out.resolve("cabundle.b64")).trim()),
+                StandardCharsets.US_ASCII);
+        assertThat(bundle).isEqualTo(Files.readString(out.resolve("ca.crt")));
+        Secret secret = Serialization.unmarshal(Files.readString(out.resolve("secret.yaml")), Secret.class);
+        assertThat(secret.getType()).isEqualTo("kubernetes.io/tls");
+        assertThat(secret.getMetadata().getNamespace()).isEqualTo("s3jars-system");
+        assertThat(new String(Base64.getDecoder().decode(secret.getData().get("tls.crt")), StandardCharsets.US_ASCII))
+                .isEqualTo(Files.readString(out.resolve("tls.crt")));
+    }
+
+    @Test
+    void rsaAndLifetimesAreOptions() throws Exception {
+        assertThat(certs("--service", "s", "--namespace", "n", "--out", out.toString(), "--rsa", "--days", "10")).isZero();
+        X509Certificate leaf = Pem.certificates(Files.readString(out.resolve("tls.crt"))).get(0);
+        assertThat(leaf.getPublicKey().getAlgorithm()).isEqualTo("RSA");
+        assertThat(leaf.getNotAfter().getTime() - leaf.getNotBefore().getTime()).isLessThan(11L * 86_400_000);
+    }
+
+    @Test
+    void patchesTheCaBundleOfManifests() throws Exception {
+        Path manifests = Files.createDirectory(out.resolve("manifests"));
+        Files.writeString(manifests.resolve("webhooks.yaml"), "webhooks:\n- clientConfig:\n    caBundle: \"\"\n"
+                + "- clientConfig:\n    caBundle: OLD\n");
+        assertThat(certs("--service", "s3jars", "--namespace", "ns", "--out", out.resolve("pki").toString(),
+                "--webhook-config", manifests.toString())).isZero();
+        String caBundle = Files.readString(out.resolve("pki/cabundle.b64")).trim();
+        assertThat(Files.readString(manifests.resolve("webhooks.yaml")))
+                .isEqualTo("webhooks:\n- clientConfig:\n    caBundle: " + caBundle + "\n- clientConfig:\n    caBundle: "
+                        + caBundle + "\n");
+    }
+
+    @Test
+    void missingArgumentsAreBadInput() {
+        assertThat(certs("--service", "s")).isEqualTo(2);
+        assertThat(certs("--service", "s", "--namespace", "n", "--out", out.toString(), "--days", "-1")).isEqualTo(2);
+    }
+
+    private static int certs(String... args) {
+        ByteArrayOutputStream sink = new ByteArrayOutputStream();
+        PrintStream print = new PrintStream(sink, true, StandardCharsets.UTF_8);
+        return CertsCommand.run(args, print, print);
+    }
+
+    static List<String> sans(X509Certificate certificate) throws Exception {
+        return certificate.getSubjectAlternativeNames().stream().map(n -> n.get(1).toString()).toList();
+    }
+}

@@ -1,0 +1,129 @@
+package io.s3jars.tls;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import io.fabric8.kubernetes.api.model.Secret;
+import io.fabric8.kubernetes.api.model.admissionregistration.v1.MutatingWebhookConfigurationBuilder;
+import io.fabric8.kubernetes.api.model.admissionregistration.v1.ValidatingWebhookConfigurationBuilder;
+import io.fabric8.kubernetes.client.KubernetesClient;
+import io.fabric8.kubernetes.client.server.mock.EnableKubernetesMockClient;
+import java.nio.charset.StandardCharsets;
+import java.security.cert.X509Certificate;
+import java.time.Clock;
+import java.time.Duration;
+import java.util.Base64;
+import java.util.List;
+import java.util.Set;
+import java.util.concurrent.Callable;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.Future;
+import java.util.stream.Collectors;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+
+/** Self-managed certificates against a mock API server. */
+@EnableKubernetesMockClient(crud = true)
+class SelfManagedCertificatesTest {
+
+    private static final String NS = "s3jars-system";
+
+    KubernetesClient client;
+
+    @BeforeEach
+    void webhookConfigurations() {
+        client.admissionRegistration().v1().mutatingWebhookConfigurations().resource(new MutatingWebhookConfigurationBuilder()
+                .withNewMetadata().withName("s3jars").endMetadata()
+                .addNewWebhook().withName("pods.s3jars.io").withNewClientConfig().withNewService().withName("s3jars")
+                .withNamespace(NS).withPath("/mutate").endService().endClientConfig().endWebhook().build()).create();
+        client.admissionRegistration().v1().validatingWebhookConfigurations().resource(
+                new ValidatingWebhookConfigurationBuilder().withNewMetadata().withName("s3jars").endMetadata()
+                        .addNewWebhook().withName("policy.s3jars.io").withNewClientConfig().withNewService()
+                        .withName("s3jars").withNamespace(NS).withPath("/validate").endService().endClientConfig()
+                        .endWebhook()
+                        .addNewWebhook().withName("hostpath-guard.s3jars.io").withNewClientConfig().withNewService()
+                        .withName("s3jars").withNamespace(NS).withPath("/validate").endService().endClientConfig()
+                        .endWebhook().build()).create();
+    }
+
+    @Test
+    void generatesIntoAnEmptySecretAndPatchesBothWebhookConfigurations() throws Exception {
+        SelfManagedCertificates.Material material = manager(Duration.ofDays(90)).ensure();
+        Secret secret = client.secrets().inNamespace(NS).withName("s3jars-tls").get();
+        assertThat(secret.getType()).isEqualTo("kubernetes.io/tls");
+        assertThat(secret.getData()).containsKeys("tls.crt", "tls.key", "ca.crt", "ca.key", "ca-bundle.crt");
+        X509Certificate ca = Pem.certificates(decode(secret, "ca.crt")).get(0);
+        material.certificate().verify(ca.getPublicKey());
+        assertThat(CertsCommandTest.sans(material.certificate())).contains("s3jars.s3jars-system.svc");
+
+        String caBundle = Base64.getEncoder().encodeToString(material.caBundlePem().getBytes(StandardCharsets.US_ASCII));
+        assertThat(client.admissionRegistration().v1().mutatingWebhookConfigurations().withName("s3jars").get()
+                .getWebhooks()).allMatch(w -> caBundle.equals(w.getClientConfig().getCaBundle()));
+        assertThat(client.admissionRegistration().v1().validatingWebhookConfigurations().withName("s3jars").get()
+                .getWebhooks()).hasSize(2).allMatch(w -> caBundle.equals(w.getClientConfig().getCaBundle()));
+
+        SelfManagedCertificates.Material again = manager(Duration.ofDays(90)).ensure();
+        assertThat(again.certificatePem()).isEqualTo(material.certificatePem());
+    }
+
+    @Test
+    void replicasStartingTogetherConvergeOnOneCa() throws Exception {
+        ExecutorService pool = Executors.newFixedThreadPool(4);
+        try {
+            List<Callable<SelfManagedCertificates.Material>> replicas = List.of(() -> manager(Duration.ofDays(90)).ensure(),
+                    () -> manager(Duration.ofDays(90)).ensure(), () -> manager(Duration.ofDays(90)).ensure(),
+                    () -> manager(Duration.ofDays(90)).ensure());
+            Set<String> bundles = pool.invokeAll(replicas).stream().map(SelfManagedCertificatesTest::get)
+                    .map(SelfManagedCertificates.Material::caBundlePem).collect(Collectors.toSet());
+            String stored = decode(client.secrets().inNamespace(NS).withName("s3jars-tls").get(), "ca-bundle.crt");
+            assertThat(bundles).containsExactly(stored);
+        } finally {
+            pool.shutdownNow();
+        }
+    }
+
+    @Test
+    void aNearlyExpiredCertificateIsRenewedFromTheSameCa() throws Exception {
+        SelfManagedCertificates.Material shortLived = new SelfManagedCertificates(client, settings(Duration.ofDays(1),
+                Duration.ofDays(2), Duration.ofDays(3650)), Clock.systemUTC()).ensure();
+        SelfManagedCertificates.Material renewed = manager(Duration.ofDays(90)).ensure();
+        assertThat(renewed.certificate().getSerialNumber()).isNotEqualTo(shortLived.certificate().getSerialNumber());
+        assertThat(renewed.certificate().getNotAfter()).isAfter(shortLived.certificate().getNotAfter());
+        assertThat(renewed.caBundlePem()).isEqualTo(shortLived.caBundlePem());
+    }
+
+    @Test
+    void aCaRotationKeepsTheOldCaTrustedAlongsideTheNew() throws Exception {
+        SelfManagedCertificates first = new SelfManagedCertificates(client, settings(Duration.ofDays(1), Duration.ofDays(2),
+                Duration.ofDays(20)), Clock.systemUTC());
+        SelfManagedCertificates.Material old = first.ensure();
+        SelfManagedCertificates.Material rotated = manager(Duration.ofDays(90)).ensure();
+        List<X509Certificate> trusted = Pem.certificates(rotated.caBundlePem());
+        assertThat(trusted).hasSize(2);
+        assertThat(trusted).contains(Pem.certificates(old.caBundlePem()).get(0));
+        rotated.certificate().verify(trusted.get(0).getPublicKey());
+    }
+
+    private SelfManagedCertificates manager(Duration serverLifetime) {
+        return new SelfManagedCertificates(client, settings(Duration.ofDays(15), serverLifetime, Duration.ofDays(3650)),
+                Clock.systemUTC());
+    }
+
+    private static SelfManagedCertificates.Settings settings(Duration renewBefore, Duration serverLifetime,
+            Duration caLifetime) {
+        return new SelfManagedCertificates.Settings(NS, "s3jars-tls", "s3jars", List.of("s3jars"), renewBefore,
+                serverLifetime, caLifetime);
+    }
+
+    private static String decode(Secret secret, String key) {
+        return new String(Base64.getDecoder().decode(secret.getData().get(key)), StandardCharsets.US_ASCII);
+    }
+
+    private static <T> T get(Future<T> future) {
+        try {
+            return future.get();
+        } catch (Exception e) {
+            throw new AssertionError(e);
+        }
+    }
+}

@@ -1,0 +1,89 @@
+package io.s3jars.tls;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.awaitility.Awaitility.await;
+
+import io.quarkus.test.common.QuarkusTestResource;
+import io.quarkus.test.common.http.TestHTTPResource;
+import io.quarkus.test.junit.QuarkusTest;
+import io.quarkus.test.junit.QuarkusTestProfile;
+import io.quarkus.test.junit.TestProfile;
+import io.s3jars.testing.Fixtures;
+import io.s3jars.testing.LocalTlsTestResource;
+import io.s3jars.testing.WebhookClient;
+import java.math.BigInteger;
+import java.net.URL;
+import java.net.http.HttpResponse;
+import java.nio.charset.StandardCharsets;
+import java.security.cert.X509Certificate;
+import java.time.Duration;
+import java.util.Map;
+import java.util.concurrent.atomic.AtomicBoolean;
+import java.util.concurrent.atomic.AtomicInteger;
+import org.junit.jupiter.api.Test;
+
+/**
+ * A renewed certificate written over the serving files reaches new connections without a
+ * restart, while requests on a kept-alive connection (as the API server holds them) keep being
+ * answered. The client trusts only the test CA and verifies the host name.
+ */
+@QuarkusTest
+@TestProfile(TlsReloadTest.FastReload.class)
+@QuarkusTestResource(LocalTlsTestResource.class)
+class TlsReloadTest {
+
+    public static class FastReload implements QuarkusTestProfile {
+        @Override
+        public Map<String, String> getConfigOverrides() {
+            return Map.of("quarkus.tls.webhook.reload-period", "1s");
+        }
+    }
+
+    @TestHTTPResource(value = "/mutate", tls = true)
+    URL mutate;
+
+    @Test
+    void aRenewedCertificateReachesNewConnectionsWhileKeptAliveOnesKeepServing() throws Exception {
+        BigInteger before = servedSerial();
+        byte[] review = Fixtures.resource("/spark-pods/review-b-executor-1.json").getBytes(StandardCharsets.UTF_8);
+        AtomicBoolean running = new AtomicBoolean(true);
+        AtomicInteger served = new AtomicInteger();
+        AtomicInteger failed = new AtomicInteger();
+        WebhookClient keepAlive = client();
+        Thread load = new Thread(() -> {
+            while (running.get()) {
+                try {
+                    HttpResponse<String> response = keepAlive.post(mutate, "application/json", review);
+                    (response.statusCode() == 200 ? served : failed).incrementAndGet();
+                } catch (RuntimeException e) {
+                    System.out.println("request failed: " + e);
+                    failed.incrementAndGet();
+                }
+            }
+        });
+        load.start();
+        ServingCertificate renewed = LocalTlsTestResource.issue(Duration.ofDays(60));
+        await().atMost(Duration.ofSeconds(15)).pollInterval(Duration.ofMillis(200))
+                .until(() -> servedSerial().equals(renewed.certificate().getSerialNumber()));
+        Thread.sleep(500);
+        running.set(false);
+        load.join();
+        assertThat(renewed.certificate().getSerialNumber()).isNotEqualTo(before);
+        assertThat(failed.get()).isZero();
+        assertThat(served.get()).isGreaterThan(5);
+    }
+
+    /** The serial of the certificate a brand-new connection is given. */
+    private BigInteger servedSerial() {
+        HttpResponse<String> response = client().post(mutate, "application/json", "{}".getBytes(StandardCharsets.UTF_8));
+        try {
+            return ((X509Certificate) response.sslSession().orElseThrow().getPeerCertificates()[0]).getSerialNumber();
+        } catch (javax.net.ssl.SSLPeerUnverifiedException e) {
+            throw new AssertionError(e);
+        }
+    }
+
+    private static WebhookClient client() {
+        return new WebhookClient(LocalTlsTestResource.dir.resolve("ca.crt"));
+    }
+}
