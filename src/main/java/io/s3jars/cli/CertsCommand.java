@@ -46,8 +46,10 @@ public final class CertsCommand {
             Files.writeString(o.out.resolve("cabundle.b64"), caBundle + "\n");
             Files.writeString(o.out.resolve("secret.yaml"), secret(o, serving));
             if (o.webhookConfig != null) {
+                Files.writeString(o.webhookConfig.resolve("tls-secret.yaml"), secret(o, serving));
                 int patched = patchCaBundles(o.webhookConfig, caBundle);
-                out.println("patched caBundle in " + patched + " file(s) under " + o.webhookConfig);
+                out.println("wrote " + o.webhookConfig.resolve("tls-secret.yaml") + " and patched caBundle in " + patched
+                        + " file(s) under " + o.webhookConfig);
             }
         } catch (IOException e) {
             err.println("cannot write to " + o.out + ": " + e.getMessage());

@@ -73,6 +73,8 @@ class CertsCommandTest {
         assertThat(Files.readString(manifests.resolve("webhooks.yaml")))
                 .isEqualTo("webhooks:\n- clientConfig:\n    caBundle: " + caBundle + "\n- clientConfig:\n    caBundle: "
                         + caBundle + "\n");
+        assertThat(Files.readString(manifests.resolve("tls-secret.yaml"))).isEqualTo(Files.readString(
+                out.resolve("pki/secret.yaml")));
     }
 
     @Test

@@ -1,0 +1,48 @@
+{{- define "s3jars.fullname" -}}
+{{- if contains .Chart.Name .Release.Name -}}
+{{- .Release.Name | trunc 63 | trimSuffix "-" -}}
+{{- else -}}
+{{- printf "%s-%s" .Release.Name .Chart.Name | trunc 63 | trimSuffix "-" -}}
+{{- end -}}
+{{- end -}}
+
+{{- define "s3jars.labels" -}}
+app.kubernetes.io/name: {{ .Chart.Name }}
+app.kubernetes.io/instance: {{ .Release.Name }}
+app.kubernetes.io/version: {{ .Chart.AppVersion | quote }}
+app.kubernetes.io/managed-by: {{ .Release.Service }}
+helm.sh/chart: {{ printf "%s-%s" .Chart.Name .Chart.Version }}
+{{- end -}}
+
+{{- define "s3jars.selectorLabels" -}}
+app.kubernetes.io/name: {{ .Chart.Name }}
+app.kubernetes.io/instance: {{ .Release.Name }}
+{{- end -}}
+
+{{- define "s3jars.policyConfigMap" -}}
+{{- if .Values.policy.create -}}{{ include "s3jars.fullname" . }}-policy{{- else -}}{{ required "policy.existingConfigMap is required when policy.create is false" .Values.policy.existingConfigMap }}{{- end -}}
+{{- end -}}
+
+{{/* Namespaces no s3jars webhook ever sees: the cluster's own and the webhook's. */}}
+{{- define "s3jars.excludedNamespaces" -}}
+{{- $excluded := concat (list "kube-system" .Release.Namespace) .Values.webhook.excludedNamespaces | uniq -}}
+{{- toJson $excluded -}}
+{{- end -}}
+
+{{- define "s3jars.clientConfig" -}}
+service:
+  name: {{ include "s3jars.fullname" .root }}
+  namespace: {{ .root.Release.Namespace }}
+  path: {{ .path }}
+  port: {{ .root.Values.service.port }}
+{{- if eq .root.Values.certs.mode "secret" }}
+caBundle: {{ required "certs.caBundle is required when certs.mode is secret" .root.Values.certs.caBundle }}
+{{- end }}
+{{- end -}}
+
+{{- define "s3jars.caInjection" -}}
+{{- if eq .Values.certs.mode "cert-manager" }}
+annotations:
+  cert-manager.io/inject-ca-from: {{ .Release.Namespace }}/{{ include "s3jars.fullname" . }}
+{{- end }}
+{{- end -}}

@@ -1,0 +1,184 @@
+package io.s3jars.deploy;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+import com.marcnuri.helm.Helm;
+import com.marcnuri.helm.LintResult;
+import io.fabric8.kubernetes.api.model.ConfigMap;
+import io.fabric8.kubernetes.api.model.Container;
+import io.fabric8.kubernetes.api.model.EnvVar;
+import io.fabric8.kubernetes.api.model.GenericKubernetesResource;
+import io.fabric8.kubernetes.api.model.LabelSelectorRequirement;
+import io.fabric8.kubernetes.api.model.Service;
+import io.fabric8.kubernetes.api.model.admissionregistration.v1.MutatingWebhook;
+import io.fabric8.kubernetes.api.model.admissionregistration.v1.MutatingWebhookConfiguration;
+import io.fabric8.kubernetes.api.model.admissionregistration.v1.ValidatingWebhook;
+import io.fabric8.kubernetes.api.model.admissionregistration.v1.ValidatingWebhookConfiguration;
+import io.fabric8.kubernetes.api.model.apps.Deployment;
+import io.fabric8.kubernetes.api.model.policy.v1.PodDisruptionBudget;
+import io.fabric8.kubernetes.api.model.rbac.ClusterRole;
+import io.fabric8.kubernetes.api.model.rbac.PolicyRule;
+import io.fabric8.kubernetes.api.model.rbac.Role;
+import io.s3jars.policy.PolicyParser;
+import io.s3jars.policy.PolicyResult;
+import java.util.List;
+import java.util.Map;
+import java.util.stream.Collectors;
+import org.junit.jupiter.api.Test;
+
+/** Real {@code helm lint} and {@code helm template} of helm/s3jars, parsed and checked for what matters. */
+class HelmChartTest {
+
+    @Test
+    void lintIsCleanInStrictMode() {
+        LintResult lint = new Helm(Rendered.CHART).lint().strict().call();
+        assertThat(lint.isFailed()).as(String.join("\n", lint.getMessages())).isFalse();
+    }
+
+    @Test
+    void defaultsRenderASafeSelfManagedWebhook() {
+        Rendered r = Rendered.chart(Map.of());
+        Deployment deployment = r.one(Deployment.class);
+        assertThat(deployment.getSpec().getReplicas()).isEqualTo(2);
+        var pod = deployment.getSpec().getTemplate().getSpec();
+        assertThat(pod.getSecurityContext().getRunAsNonRoot()).isTrue();
+        assertThat(pod.getSecurityContext().getSeccompProfile().getType()).isEqualTo("RuntimeDefault");
+        assertThat(pod.getAffinity().getPodAntiAffinity().getPreferredDuringSchedulingIgnoredDuringExecution()).hasSize(1);
+        assertThat(pod.getTopologySpreadConstraints()).hasSize(1);
+        Container container = pod.getContainers().get(0);
+        assertThat(container.getSecurityContext().getReadOnlyRootFilesystem()).isTrue();
+        assertThat(container.getSecurityContext().getAllowPrivilegeEscalation()).isFalse();
+        assertThat(container.getSecurityContext().getCapabilities().getDrop()).containsExactly("ALL");
+        assertThat(container.getResources().getLimits()).doesNotContainKey("cpu");
+        assertThat(container.getLifecycle().getPreStop().getExec().getCommand()).containsExactly("sleep", "10");
+        assertThat(pod.getTerminationGracePeriodSeconds()).isGreaterThan(10L + 15);
+        assertThat(container.getReadinessProbe().getHttpGet().getPath()).isEqualTo("/q/health/ready");
+        assertThat(container.getLivenessProbe().getHttpGet().getPort().getStrVal()).isEqualTo("management");
+        assertThat(container.getPorts()).anyMatch(p -> p.getName().equals("management") && p.getContainerPort() == 9000)
+                .anyMatch(p -> p.getName().equals("https") && p.getContainerPort() == 8443);
+        Map<String, EnvVar> env = env(container);
+        assertThat(env.get("S3JARS_CERTS_MODE").getValue()).isEqualTo("self-managed");
+        assertThat(env.get("S3JARS_NAMESPACE").getValueFrom().getFieldRef().getFieldPath()).isEqualTo("metadata.namespace");
+        assertThat(env).doesNotContainKey("S3JARS_TLS_CERT");
+        assertThat(r.one(PodDisruptionBudget.class).getSpec().getMinAvailable().getIntVal()).isEqualTo(1);
+
+        Service service = r.one(Service.class);
+        MutatingWebhook mutate = r.one(MutatingWebhookConfiguration.class).getWebhooks().get(0);
+        assertThat(mutate.getClientConfig().getService().getName()).isEqualTo(service.getMetadata().getName());
+        assertThat(mutate.getClientConfig().getService().getNamespace()).isEqualTo(Rendered.NAMESPACE);
+        assertThat(mutate.getClientConfig().getService().getPath()).isEqualTo("/mutate");
+        assertThat(mutate.getClientConfig().getService().getPort()).isEqualTo(service.getSpec().getPorts().get(0).getPort());
+        assertThat(service.getSpec().getPorts().get(0).getTargetPort().getStrVal()).isEqualTo("https");
+        assertThat(mutate.getRules().get(0).getOperations()).containsExactly("CREATE");
+        assertThat(mutate.getRules().get(0).getResources()).containsExactly("pods");
+        assertThat(mutate.getSideEffects()).isEqualTo("None");
+        assertThat(mutate.getReinvocationPolicy()).isEqualTo("IfNeeded");
+        assertThat(mutate.getMatchPolicy()).isEqualTo("Equivalent");
+        assertThat(mutate.getFailurePolicy()).isEqualTo("Fail");
+        assertThat(mutate.getTimeoutSeconds()).isEqualTo(5);
+        assertThat(mutate.getAdmissionReviewVersions()).containsExactly("v1");
+        assertThat(mutate.getObjectSelector().getMatchLabels()).containsExactly(Map.entry("s3jars.io/inject", "true"));
+        assertThat(expressions(mutate.getNamespaceSelector().getMatchExpressions())).containsExactly(
+                "s3jars.io/injection In [enabled]", "kubernetes.io/metadata.name NotIn [kube-system, s3jars-system]");
+        assertThat(mutate.getMatchConditions().get(0).getExpression()).contains("'spark-role'");
+
+        List<ValidatingWebhook> validating = r.one(ValidatingWebhookConfiguration.class).getWebhooks();
+        assertThat(validating).extracting(ValidatingWebhook::getName)
+                .containsExactly("policy.s3jars.io", "hostpath-guard.s3jars.io");
+        assertThat(validating).allMatch(w -> w.getClientConfig().getService().getPath().equals("/validate"));
+        ValidatingWebhook policy = validating.get(0);
+        assertThat(policy.getRules().get(0).getResources()).containsExactly("configmaps");
+        assertThat(policy.getNamespaceSelector().getMatchLabels())
+                .containsExactly(Map.entry("kubernetes.io/metadata.name", Rendered.NAMESPACE));
+        assertThat(policy.getMatchConditions().get(0).getExpression()).contains("s3jars-policy");
+        assertThat(policy.getFailurePolicy()).isEqualTo("Ignore");
+        ValidatingWebhook guard = validating.get(1);
+        assertThat(guard.getObjectSelector()).isNull();
+        assertThat(guard.getRules().get(0).getResources()).containsExactly("pods");
+        assertThat(expressions(guard.getNamespaceSelector().getMatchExpressions())).containsExactly(
+                "kubernetes.io/metadata.name NotIn [kube-system, s3jars-system]", "s3jars.io/guard NotIn [exempt]");
+        assertThat(guard.getMatchConditions().get(0).getExpression()).contains("hostPath");
+
+        assertThat(rules(r.one(ClusterRole.class).getRules())).containsExactly(
+                "[] [nodes] [get, list, watch] []", "[] [namespaces] [get, list, watch] []",
+                "[admissionregistration.k8s.io] [mutatingwebhookconfigurations, validatingwebhookconfigurations]"
+                        + " [get, patch, update] [s3jars]");
+        assertThat(rules(r.one(Role.class).getRules())).containsExactly("[] [configmaps] [get, list, watch] []",
+                "[] [events] [create] []", "[] [secrets] [get, create, update] []");
+    }
+
+    @Test
+    void theDefaultPolicyPassesTheValidatorAndNamesTheConfigMapTheAppWatches() {
+        Rendered r = Rendered.chart(Map.of());
+        ConfigMap policy = r.one(ConfigMap.class);
+        assertThat(PolicyParser.parse(policy.getData().get("policy.yaml"))).isInstanceOf(PolicyResult.Valid.class);
+        Map<String, EnvVar> env = env(r.one(Deployment.class).getSpec().getTemplate().getSpec().getContainers().get(0));
+        assertThat(env.get("S3JARS_POLICY_CONFIG_MAP_NAME").getValue()).isEqualTo(policy.getMetadata().getName());
+    }
+
+    @Test
+    void certManagerModeUsesACertificateAndCaInjection() {
+        Rendered r = Rendered.chart(Map.of("certs.mode", "cert-manager"));
+        GenericKubernetesResource certificate = (GenericKubernetesResource) r.kind("Certificate").orElseThrow();
+        assertThat(certificate.getAdditionalProperties().toString()).contains("s3jars.s3jars-system.svc");
+        assertThat(r.kind("Issuer")).isPresent();
+        String injection = "s3jars-system/s3jars";
+        assertThat(r.one(MutatingWebhookConfiguration.class).getMetadata().getAnnotations())
+                .containsEntry("cert-manager.io/inject-ca-from", injection);
+        assertThat(r.one(ValidatingWebhookConfiguration.class).getMetadata().getAnnotations())
+                .containsEntry("cert-manager.io/inject-ca-from", injection);
+        Container container = r.one(Deployment.class).getSpec().getTemplate().getSpec().getContainers().get(0);
+        assertThat(env(container).get("S3JARS_TLS_CERT").getValue()).isEqualTo("/etc/s3jars/tls/tls.crt");
+        assertThat(env(container).get("S3JARS_CERTS_MODE").getValue()).isEqualTo("files");
+        assertThat(rules(r.one(Role.class).getRules())).noneMatch(rule -> rule.contains("secrets"));
+        assertThat(rules(r.one(ClusterRole.class).getRules())).noneMatch(rule -> rule.contains("webhookconfigurations"));
+    }
+
+    @Test
+    void secretModeNeedsACaBundleAndPutsItOnEveryWebhook() {
+        assertThatThrownBy(() -> Rendered.chart(Map.of("certs.mode", "secret")))
+                .hasMessageContaining("certs.caBundle is required");
+        Rendered r = Rendered.chart(Map.of("certs.mode", "secret", "certs.caBundle", "Q0E="));
+        assertThat(r.one(MutatingWebhookConfiguration.class).getWebhooks())
+                .allMatch(w -> "Q0E=".equals(w.getClientConfig().getCaBundle()));
+        assertThat(r.one(ValidatingWebhookConfiguration.class).getWebhooks())
+                .allMatch(w -> "Q0E=".equals(w.getClientConfig().getCaBundle()));
+        assertThatThrownBy(() -> Rendered.chart(Map.of("certs.mode", "vault")))
+                .hasMessageContaining("certs.mode must be self-managed, cert-manager or secret");
+    }
+
+    @Test
+    void togglesRenderWhatTheySay() {
+        Rendered r = Rendered.chart(Map.of("webhook.matchConditions", "false", "webhook.guard.enabled", "false",
+                "metrics.serviceMonitor.enabled", "true", "networkPolicy.enabled", "true", "priorityClassName",
+                "system-cluster-critical", "policy.create", "false", "policy.existingConfigMap", "my-policy",
+                "webhook.excludedNamespaces[0]", "monitoring", "webhook.failurePolicy", "Ignore"));
+        MutatingWebhook mutate = r.one(MutatingWebhookConfiguration.class).getWebhooks().get(0);
+        assertThat(mutate.getMatchConditions()).isNullOrEmpty();
+        assertThat(mutate.getFailurePolicy()).isEqualTo("Ignore");
+        assertThat(expressions(mutate.getNamespaceSelector().getMatchExpressions()))
+                .contains("kubernetes.io/metadata.name NotIn [kube-system, s3jars-system, monitoring]");
+        assertThat(r.one(ValidatingWebhookConfiguration.class).getWebhooks()).extracting(ValidatingWebhook::getName)
+                .containsExactly("policy.s3jars.io");
+        assertThat(r.kind("ServiceMonitor")).isPresent();
+        assertThat(r.kind("NetworkPolicy")).isPresent();
+        assertThat(r.all(ConfigMap.class)).isEmpty();
+        var pod = r.one(Deployment.class).getSpec().getTemplate().getSpec();
+        assertThat(pod.getPriorityClassName()).isEqualTo("system-cluster-critical");
+        assertThat(env(pod.getContainers().get(0)).get("S3JARS_POLICY_CONFIG_MAP_NAME").getValue()).isEqualTo("my-policy");
+    }
+
+    static Map<String, EnvVar> env(Container container) {
+        return container.getEnv().stream().collect(Collectors.toMap(EnvVar::getName, e -> e));
+    }
+
+    static List<String> expressions(List<LabelSelectorRequirement> requirements) {
+        return requirements.stream().map(e -> e.getKey() + " " + e.getOperator() + " " + e.getValues()).toList();
+    }
+
+    static List<String> rules(List<PolicyRule> rules) {
+        return rules.stream().map(r -> r.getApiGroups().stream().filter(g -> !g.isEmpty()).toList() + " "
+                + r.getResources() + " " + r.getVerbs() + " " + r.getResourceNames()).toList();
+    }
+}

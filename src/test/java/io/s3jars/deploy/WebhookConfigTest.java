@@ -1,0 +1,63 @@
+package io.s3jars.deploy;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import io.fabric8.kubernetes.api.model.HasMetadata;
+import io.fabric8.kubernetes.api.model.Namespace;
+import io.fabric8.kubernetes.api.model.Secret;
+import io.fabric8.kubernetes.api.model.admissionregistration.v1.MutatingWebhookConfiguration;
+import io.fabric8.kubernetes.api.model.admissionregistration.v1.ValidatingWebhookConfiguration;
+import io.fabric8.kubernetes.api.model.rbac.ClusterRole;
+import io.fabric8.kubernetes.api.model.rbac.Role;
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.Map;
+import org.junit.jupiter.api.Test;
+
+/**
+ * {@code webhook-config/} is the chart rendered for users without Helm (certificates from the
+ * {@code certs} command). The webhook rules, selectors and RBAC must stay identical to the chart's.
+ * After an intended chart change, regenerate with {@code -Dwebhook-config.update=true}.
+ */
+class WebhookConfigTest {
+
+    static final Path DIR = Path.of("webhook-config");
+    static final Path RENDERED = DIR.resolve("s3jars.yaml");
+    static final String PLACEHOLDER = "REPLACE-WITH-certs-cabundle";
+    private static final Map<String, Object> PLAIN = Map.of("certs.mode", "secret", "certs.caBundle", PLACEHOLDER);
+
+    @Test
+    void webhooksSelectorsAndRbacMatchTheChart() throws IOException {
+        Rendered chart = Rendered.chart(PLAIN);
+        if (Boolean.getBoolean("webhook-config.update")) {
+            Files.writeString(RENDERED, "# Generated from helm/s3jars (certs.mode=secret): run the certs command with\n"
+                    + "# --webhook-config webhook-config to fill caBundle and tls-secret.yaml. Do not edit by hand.\n"
+                    + chart.yaml());
+        }
+        Rendered plain = Rendered.parse(Files.readString(RENDERED));
+        assertThat(webhooks(plain)).isEqualTo(webhooks(chart));
+        assertThat(plain.one(ClusterRole.class).getRules()).isEqualTo(chart.one(ClusterRole.class).getRules());
+        assertThat(plain.one(Role.class).getRules()).isEqualTo(chart.one(Role.class).getRules());
+        assertThat(plain.objects()).extracting(HasMetadata::getKind)
+                .containsExactlyInAnyOrderElementsOf(chart.objects().stream().map(HasMetadata::getKind).toList());
+    }
+
+    @Test
+    void theNamespaceAndSecretPlaceholderAreThere() throws IOException {
+        Namespace namespace = Rendered.parse(Files.readString(DIR.resolve("namespace.yaml"))).one(Namespace.class);
+        assertThat(namespace.getMetadata().getName()).isEqualTo(Rendered.NAMESPACE);
+        Secret secret = Rendered.parse(Files.readString(DIR.resolve("tls-secret.yaml"))).one(Secret.class);
+        assertThat(secret.getType()).isEqualTo("kubernetes.io/tls");
+        assertThat(secret.getMetadata().getName()).isEqualTo("s3jars-tls");
+    }
+
+    /** The webhooks without caBundle, which the certs command fills in. */
+    private static String webhooks(Rendered rendered) {
+        MutatingWebhookConfiguration mutating = rendered.one(MutatingWebhookConfiguration.class);
+        ValidatingWebhookConfiguration validating = rendered.one(ValidatingWebhookConfiguration.class);
+        mutating.getWebhooks().forEach(w -> w.getClientConfig().setCaBundle(null));
+        validating.getWebhooks().forEach(w -> w.getClientConfig().setCaBundle(null));
+        return mutating.getWebhooks().toString() + validating.getWebhooks();
+    }
+}
