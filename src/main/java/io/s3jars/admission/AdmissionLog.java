@@ -7,14 +7,21 @@ import org.jboss.logging.Logger;
 
 /**
  * One line per denial or bad request, naming namespace, pod and buckets; patches and skips at
- * debug. Never the pod body: it can hold secrets in env values.
+ * debug. Never the pod body: it can hold secrets in env values. Every answer is also counted.
  */
 @ApplicationScoped
 public class AdmissionLog {
 
     private static final Logger LOG = Logger.getLogger("io.s3jars.admission");
 
+    private final AdmissionMetrics metrics;
+
+    public AdmissionLog(AdmissionMetrics metrics) {
+        this.metrics = metrics;
+    }
+
     public void decided(String endpoint, AdmissionRequest request, Decision decision, long nanos) {
+        metrics.record(endpoint, decision, nanos);
         String pod = request.object() == null ? request.name() : new SparkPod(request.object()).displayName();
         if (decision instanceof Decision.Deny deny) {
             LOG.warnf("%s denied %s %s/%s buckets=%s dryRun=%s: %s", endpoint, request.resource(), request.namespace(), pod,
@@ -28,6 +35,7 @@ public class AdmissionLog {
     }
 
     public void badRequest(String endpoint, String reason) {
+        metrics.badRequest(endpoint);
         LOG.warnf("bad request to %s: %s", endpoint, reason);
     }
 }

@@ -116,6 +116,20 @@ class MutateEndpointTest {
         assertThat(client().post(mutate, "text/plain", review).statusCode()).isEqualTo(415);
     }
 
+    @TestHTTPResource(value = "metrics", management = true)
+    URL metrics;
+
+    @Test
+    void admissionsAreCountedByOutcomeModeAndBucketWithSubMillisecondBuckets() {
+        post(review("review-b-executor-1.json").toString()).then().statusCode(200);
+        String text = given().get(metrics).then().statusCode(200).extract().asString();
+        assertThat(text).contains("s3jars_admissions_total{bucket=\"spark-jars-bucket\",endpoint=\"/mutate\",mode=\"sidecar\","
+                + "outcome=\"patched\"}");
+        assertThat(text).contains("s3jars_admission_duration_seconds_bucket{endpoint=\"/mutate\",outcome=\"patched\",le=\"1.0E-4\"}");
+        assertThat(text).contains("s3jars_policy_generation 1.0").contains("s3jars_policy_reload_failures_total 0.0")
+                .contains("s3jars_tls_certificate_expiry_timestamp_seconds");
+    }
+
     @Test
     void healthIsOnTheManagementPortOnly() {
         given().get(ready).then().statusCode(200).body("status", equalTo("UP"))
