@@ -1,0 +1,130 @@
+package io.s3jars.reliability;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.node.ArrayNode;
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import io.s3jars.cluster.ClusterView;
+import io.s3jars.cluster.StaticClusterView;
+import io.s3jars.mutation.Decision;
+import io.s3jars.mutation.MutationEngine;
+import io.s3jars.policy.PolicySnapshot;
+import io.s3jars.testing.Fixtures;
+import io.s3jars.testing.Nodes;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.Random;
+import org.junit.jupiter.api.Test;
+
+/**
+ * Property test over random pod shapes built from the real Spark pods: for every pod the engine
+ * patches, the patch applies, the result decodes as a Pod and a second pass changes nothing; no
+ * shape makes the engine throw.
+ */
+class RandomPodShapesTest {
+
+    private static final PolicySnapshot POLICY = Fixtures.testPolicy();
+    private static final List<ClusterView> CLUSTERS = List.of(ClusterView.EMPTY,
+            StaticClusterView.ofNodes(Nodes.readyNodes(2, Map.of("mountpoint.s3jars.io/spark-jars-bucket", "ready",
+                    "mountpoint.s3jars.io/shared.libs", "ready"))));
+    private static final List<String> FIXTURES = List.of(Fixtures.DRIVER, Fixtures.EXECUTOR, Fixtures.TEMPLATE_EXECUTOR);
+
+    @Test
+    void everyAcceptedShapePatchesCleanlyAndIsIdempotent() {
+        Random random = new Random(20261124);
+        MutationEngine engine = new MutationEngine();
+        int patched = 0;
+        int denied = 0;
+        int skipped = 0;
+        for (int i = 0; i < 3_000; i++) {
+            ObjectNode pod = Fixtures.sparkPod(FIXTURES.get(random.nextInt(FIXTURES.size())));
+            if (random.nextBoolean()) {
+                pod = Fixtures.withApiServerDefaults(pod);
+            }
+            mutate(pod, random);
+            ClusterView cluster = CLUSTERS.get(random.nextInt(CLUSTERS.size()));
+            String namespace = random.nextInt(5) == 0 ? "analytics-x" : "spark-team-a";
+            Decision decision = engine.decide(pod.deepCopy(), namespace, Optional.of(POLICY), cluster);
+            if (decision instanceof Decision.Patch patch) {
+                patched++;
+                JsonNode result = Fixtures.apply(patch.operations(), pod);
+                assertThat(result).as("shape %d", i).isEqualTo(patch.mutatedPod());
+                Fixtures.asPod(result);
+                Decision again = engine.decide((ObjectNode) result, namespace, Optional.of(POLICY), cluster);
+                assertThat(again).as("shape %d second pass", i).isInstanceOf(Decision.Patch.class);
+                assertThat(((Decision.Patch) again).operations()).as("shape %d second pass", i).isEmpty();
+            } else if (decision instanceof Decision.Deny) {
+                denied++;
+            } else {
+                skipped++;
+            }
+        }
+        System.out.printf("random pod shapes: %d patched, %d denied, %d skipped%n", patched, denied, skipped);
+        assertThat(patched).isGreaterThan(1_000);
+    }
+
+    private static void mutate(ObjectNode pod, Random random) {
+        ObjectNode spec = (ObjectNode) pod.get("spec");
+        ObjectNode metadata = (ObjectNode) pod.get("metadata");
+        switch (random.nextInt(4)) {
+            case 0 -> spec.remove("volumes");
+            case 1 -> spec.putNull("volumes");
+            default -> { }
+        }
+        if (random.nextInt(3) == 0) {
+            ArrayNode containers = (ArrayNode) spec.get("containers");
+            for (int n = random.nextInt(3); n > 0; n--) {
+                ObjectNode extra = containers.addObject().put("name", "extra-" + n + "-" + random.nextInt(1000))
+                        .put("image", "busybox");
+                if (random.nextBoolean()) {
+                    extra.putArray("volumeMounts");
+                }
+            }
+        }
+        if (random.nextInt(3) == 0) {
+            ((ObjectNode) spec.get("containers").get(0)).put("name", "app-" + random.nextInt(100));
+        }
+        if (random.nextInt(3) == 0) {
+            ArrayNode terms = spec.withObject("affinity").withObject("nodeAffinity")
+                    .withObject("requiredDuringSchedulingIgnoredDuringExecution").putArray("nodeSelectorTerms");
+            for (int n = random.nextInt(3); n >= 0; n--) {
+                ObjectNode term = terms.addObject();
+                if (random.nextBoolean()) {
+                    term.putArray("matchExpressions").addObject().put("key", "zone").put("operator", "In")
+                            .putArray("values").add("a" + n);
+                } else {
+                    term.putArray("matchFields").addObject().put("key", "metadata.name").put("operator", "In")
+                            .putArray("values").add("n" + n);
+                }
+            }
+        } else if (random.nextInt(4) == 0) {
+            spec.withObject("affinity").withObject("podAntiAffinity");
+        }
+        if (random.nextBoolean()) {
+            metadata.remove("annotations");
+        } else {
+            metadata.withObject("annotations").put("a/b~c", "x");
+        }
+        ObjectNode labels = metadata.withObject("labels");
+        switch (random.nextInt(6)) {
+            case 0 -> {
+                labels.remove("s3jars.io/bucket");
+                metadata.withObject("annotations").put("s3jars.io/buckets", "spark-jars-bucket, shared.libs");
+            }
+            case 1 -> labels.remove("s3jars.io/bucket");
+            case 2 -> metadata.withObject("annotations").put("s3jars.io/mode",
+                    List.of("hostpath", "sidecar", "auto").get(random.nextInt(3)));
+            default -> { }
+        }
+        if (random.nextInt(4) == 0) {
+            metadata.remove("name");
+            metadata.put("generateName", "spark-");
+        }
+        if (random.nextInt(5) == 0) {
+            spec.remove("serviceAccountName");
+            spec.remove("serviceAccount");
+        }
+    }
+}
