@@ -1,16 +1,26 @@
 package io.s3jars.app;
 
 import jakarta.enterprise.context.ApplicationScoped;
+import java.time.Duration;
+import java.time.Instant;
 import org.eclipse.microprofile.health.HealthCheck;
 import org.eclipse.microprofile.health.HealthCheckResponse;
 import org.eclipse.microprofile.health.Readiness;
 
-/** Cluster mode is ready only once every informer has listed its objects; local mode has none. */
+/**
+ * Cluster mode is ready once every informer has listed its objects. A short API server outage
+ * changes nothing (the caches keep serving and the watches reconnect), but after
+ * {@link #MAX_DISCONNECTED} without a watch the caches may be stale enough to matter, and the
+ * pod says so by turning not ready. Local mode has no informers.
+ */
 @Readiness
 @ApplicationScoped
 public class InformerReadiness implements HealthCheck {
 
+    static final Duration MAX_DISCONNECTED = Duration.ofMinutes(5);
+
     private final ClusterMode mode;
+    private volatile Instant disconnectedSince;
 
     public InformerReadiness(ClusterMode mode) {
         this.mode = mode;
@@ -24,7 +34,18 @@ public class InformerReadiness implements HealthCheck {
         boolean nodes = mode.cluster().get().nodesSynced();
         boolean namespaces = mode.cluster().get().namespacesSynced();
         boolean policy = mode.policyWatcher().map(w -> w.hasSynced()).orElse(false);
-        return HealthCheckResponse.named("s3jars-informers").status(nodes && namespaces && policy)
+        boolean watching = mode.cluster().get().watching() && mode.policyWatcher().map(w -> w.watching()).orElse(false);
+        Instant now = Instant.now();
+        if (watching) {
+            disconnectedSince = null;
+        } else if (disconnectedSince == null) {
+            disconnectedSince = now;
+        }
+        boolean staleTooLong = disconnectedSince != null
+                && Duration.between(disconnectedSince, now).compareTo(MAX_DISCONNECTED) > 0;
+        return HealthCheckResponse.named("s3jars-informers").status(nodes && namespaces && policy && !staleTooLong)
+                .withData("watching", watching)
+                .withData("disconnectedSince", disconnectedSince == null ? "" : disconnectedSince.toString())
                 .withData("mode", "cluster")
                 .withData("nodesSynced", nodes)
                 .withData("nodes", mode.cluster().get().nodeCount())

@@ -53,6 +53,11 @@ public final class InformerClusterView implements ClusterView, AutoCloseable {
         return namespaces.hasSynced();
     }
 
+    /** False while a watch is down (the API server unreachable); the caches keep serving meanwhile. */
+    public boolean watching() {
+        return nodes.isWatching() && namespaces.isWatching();
+    }
+
     public int nodeCount() {
         return index.size();
     }

@@ -47,6 +47,10 @@ public final class PolicyConfigMapWatcher implements AutoCloseable {
         return informer.hasSynced();
     }
 
+    public boolean watching() {
+        return informer.isWatching();
+    }
+
     @Override
     public void close() {
         informer.close();
