@@ -1,0 +1,69 @@
+package io.s3jars.mutation;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import io.s3jars.policy.Mode;
+import io.s3jars.policy.PolicySnapshot;
+import io.s3jars.testing.Fixtures;
+import java.util.List;
+import org.junit.jupiter.api.Test;
+
+/** HostPathVolumeStep and MountReadyAffinityStep, each on its own. */
+class HostPathStepsTest {
+
+    private static final PolicySnapshot POLICY = Fixtures.testPolicy();
+
+    @Test
+    void hostPathVolumeIsReadOnlyDirectoryAndMountedInEverySparkContainerOnly() {
+        ObjectNode pod = Fixtures.sparkPod(Fixtures.DRIVER);
+        ((ObjectNode) pod.get("spec")).withArray("containers").addObject().put("name", "istio-proxy").put("image", "p");
+        ((ObjectNode) pod.get("spec")).withArray("initContainers").addObject().put("name", "init").put("image", "b");
+        PodEditor editor = new PodEditor(pod);
+        new HostPathVolumeStep().apply(plan(List.of("spark-jars-bucket", "shared.libs")), editor);
+        JsonNode volumes = editor.pod().at("/spec/volumes");
+        assertThat(volumes.toString()).contains("{\"name\":\"s3jars-spark-jars-bucket\",\"hostPath\":{\"path\":\"/mnt/s3\","
+                + "\"type\":\"Directory\"}}", "{\"name\":\"s3jars-shared-libs\",\"hostPath\":{\"path\":\"/mnt/shared-libs\"");
+        assertThat(editor.pod().at("/spec/containers/0/volumeMounts").findValuesAsText("mountPath"))
+                .contains("/mnt/s3/spark-jars-bucket", "/mnt/s3/shared.libs");
+        assertThat(editor.pod().at("/spec/containers/1").has("volumeMounts")).isFalse();
+        assertThat(editor.pod().at("/spec/initContainers/0").has("volumeMounts")).isFalse();
+    }
+
+    @Test
+    void affinityIsAddedToEveryExistingTermAndOnlyOnce() {
+        ObjectNode pod = Fixtures.sparkPod(Fixtures.EXECUTOR);
+        var terms = ((ObjectNode) pod.get("spec")).withObject("affinity").withObject("nodeAffinity")
+                .withObject("requiredDuringSchedulingIgnoredDuringExecution").putArray("nodeSelectorTerms");
+        terms.addObject().putArray("matchExpressions").addObject().put("key", "mountpoint.s3jars.io/spark-jars-bucket")
+                .put("operator", "In").putArray("values").add("ready");
+        terms.addObject().putArray("matchExpressions").addObject().put("key", "zone").put("operator", "In")
+                .putArray("values").add("a");
+        PodEditor editor = new PodEditor(pod);
+        new MountReadyAffinityStep().apply(plan(List.of("spark-jars-bucket")), editor);
+        assertThat(editor.operations()).hasSize(1);
+        assertThat(editor.operations().get(0).get("path").asText())
+                .endsWith("/nodeSelectorTerms/1/matchExpressions/-");
+        PodEditor again = new PodEditor(editor.pod());
+        new MountReadyAffinityStep().apply(plan(List.of("spark-jars-bucket")), again);
+        assertThat(again.operations()).isEmpty();
+    }
+
+    @Test
+    void aLooserExpressionOnTheSameKeyDoesNotCount() {
+        ObjectNode pod = Fixtures.sparkPod(Fixtures.EXECUTOR);
+        ((ObjectNode) pod.get("spec")).withObject("affinity").withObject("nodeAffinity")
+                .withObject("requiredDuringSchedulingIgnoredDuringExecution").putArray("nodeSelectorTerms").addObject()
+                .putArray("matchExpressions").addObject().put("key", "mountpoint.s3jars.io/spark-jars-bucket")
+                .put("operator", "In").putArray("values").add("ready").add("broken");
+        PodEditor editor = new PodEditor(pod);
+        new MountReadyAffinityStep().apply(plan(List.of("spark-jars-bucket")), editor);
+        assertThat(editor.operations()).hasSize(1);
+    }
+
+    private static InjectionPlan plan(List<String> buckets) {
+        return new InjectionPlan(Mode.HOSTPATH, "test", ModeSelection.layout(buckets.stream()
+                .map(b -> POLICY.bucket(b).orElseThrow()).toList(), POLICY.defaults()), POLICY.defaults());
+    }
+}
