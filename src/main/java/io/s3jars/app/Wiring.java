@@ -5,6 +5,7 @@ import io.s3jars.cluster.ClusterView;
 import io.s3jars.cluster.InformerClusterView;
 import io.s3jars.cluster.NodeFiles;
 import io.s3jars.cluster.StaticClusterView;
+import io.s3jars.cluster.SwappableClusterView;
 import io.s3jars.config.S3JarsConfig;
 import io.s3jars.mutation.MutationEngine;
 import io.s3jars.policy.PolicyStore;
@@ -27,14 +28,14 @@ public class Wiring {
         return new PolicyStore();
     }
 
-    /** Local mode: the nodes file, if any. Cluster mode: informers, started by {@link ClusterMode}. */
+    /** Local mode: the nodes file, if any, re-read by {@link LocalFiles}. Cluster mode: informers, started by {@link ClusterMode}. */
     @Produces
     @Singleton
     ClusterView clusterView(S3JarsConfig config, Instance<KubernetesClient> client) {
         if (config.policyFile().isEmpty()) {
             return new InformerClusterView(client.get());
         }
-        return config.nodesFile().<ClusterView>map(f -> StaticClusterView.ofNodes(NodeFiles.read(f)))
-                .orElse(ClusterView.EMPTY);
+        return new SwappableClusterView(config.nodesFile().<ClusterView>map(f -> StaticClusterView.ofNodes(
+                NodeFiles.read(f))).orElse(ClusterView.EMPTY));
     }
 }

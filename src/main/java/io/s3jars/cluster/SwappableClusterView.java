@@ -1,0 +1,30 @@
+package io.s3jars.cluster;
+
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.concurrent.atomic.AtomicReference;
+
+/** A cluster view replaced whole when its source changes (local mode: the nodes file). */
+public final class SwappableClusterView implements ClusterView {
+
+    private final AtomicReference<ClusterView> current;
+
+    public SwappableClusterView(ClusterView initial) {
+        this.current = new AtomicReference<>(initial);
+    }
+
+    public void replace(ClusterView next) {
+        current.set(next);
+    }
+
+    @Override
+    public int mountReadyNodes(Map<String, String> labels, List<Toleration> tolerations) {
+        return current.get().mountReadyNodes(labels, tolerations);
+    }
+
+    @Override
+    public Optional<String> podSecurityLevel(String namespace) {
+        return current.get().podSecurityLevel(namespace);
+    }
+}
