@@ -1,0 +1,3 @@
+module s3jars.io/bench/reference
+
+go 1.19

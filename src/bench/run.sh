@@ -1,0 +1,144 @@
+#!/usr/bin/env bash
+# s3jars benchmark: drives /mutate as the API server does (HTTPS, HTTP/1.1 keep-alive, several
+# connections, real Spark executor reviews in a mix of hostpath, sidecar, denied and not opted
+# in) and compares in the same run with a Go reference webhook and a TLS+HTTP floor.
+#
+#   src/bench/run.sh                 # standard run (about 4 minutes)
+#   DURATION=60s src/bench/run.sh    # longer measurements
+#   LONG=1 src/bench/run.sh          # adds a 5-minute run reporting heap after GC at start and end
+#
+# Server and load generator are pinned to different cores (SERVER_CPU, LOAD_CPU) so that they do
+# not steal from each other; every server gets the same single core.
+set -euo pipefail
+cd "$(dirname "$0")/../.."
+
+DURATION=${DURATION:-20s}
+WARMUP=${WARMUP:-20s}
+CONNECTIONS=${CONNECTIONS:-8}
+SERVER_CPU=${SERVER_CPU:-1}
+LOAD_CPU=${LOAD_CPU:-0}
+JAVA_OPTS=${JAVA_OPTS:--XX:+UseSerialGC -Xms64m -Xmx128m -XX:TieredStopAtLevel=4}
+WORK=$(mktemp -d /tmp/s3jars-bench.XXXXXX)
+PIDS=()
+trap 'for p in "${PIDS[@]:-}"; do kill "$p" 2>/dev/null || true; done' EXIT
+
+need() {
+  command -v "$1" >/dev/null && return
+  echo "installing $2 (Debian package) ..." >&2
+  { apt-get install -y "$2" || { apt-get update && apt-get install -y "$2"; }; } >/dev/null
+}
+need wrk wrk
+need go golang-go
+need jcmd openjdk-17-jdk-headless
+
+JAR=target/quarkus-app/quarkus-run.jar
+[ -f "$JAR" ] || mvn -B -q -ntp package -DskipTests
+java -jar "$JAR" certs --service s3jars --namespace bench --dns localhost --ip 127.0.0.1 --out "$WORK/pki" >/dev/null
+python3 src/bench/make-inputs.py "$WORK"
+(cd src/bench/go-reference && GOFLAGS=-mod=mod go build -o "$WORK/go-reference" .)
+export BENCH_INPUTS=$WORK
+
+rss_mib() { awk '/VmRSS/ {printf "%.0f", $2 / 1024}' "/proc/$1/status"; }
+
+# load PORT SECONDS -> prints the RESULT line of mix.lua
+load() {
+  taskset -c "$LOAD_CPU" wrk -t1 -c"$CONNECTIONS" -d"$2" -s src/bench/mix.lua "https://localhost:$1" | grep '^RESULT'
+}
+
+field() { sed -E "s/.* $1=([0-9.]+).*/\1/" <<<"$2"; }
+
+# start_s3jars NODES_FILE POLICY_FILE -> sets S3JARS_PID, prints ready time
+start_s3jars() {
+  local start=$(date +%s%N)
+  S3JARS_POLICY_FILE=$2 S3JARS_NODES_FILE=$1 S3JARS_TLS_CERT=$WORK/pki/tls.crt S3JARS_TLS_KEY=$WORK/pki/tls.key \
+    QUARKUS_LOG_CATEGORY__IO_S3JARS__LEVEL=ERROR \
+    taskset -c "$SERVER_CPU" java $JAVA_OPTS -jar "$JAR" >"$WORK/s3jars.log" 2>&1 &
+  S3JARS_PID=$!
+  PIDS+=("$S3JARS_PID")
+  until curl -sf localhost:9000/q/health/ready >/dev/null 2>&1; do sleep 0.01; done
+  echo $(( ($(date +%s%N) - start) / 1000000 ))
+}
+
+stop() { kill "$1"; wait "$1" 2>/dev/null || true; }
+
+heap_after_gc() {
+  jcmd "$1" GC.run >/dev/null
+  jcmd "$1" GC.heap_info | awk '/used/ {for (i = 1; i <= NF; i++) if ($i == "used") {print $(i+1); exit}}'
+}
+
+row() { # row NAME RESULT RSS
+  local seconds=$(field seconds "$2")
+  printf "%-22s %10.0f %8.2f %8.2f %8.2f %8.2f %7s %8s\n" "$1" "$(echo "$(field requests "$2") / $seconds" | bc -l)" \
+    "$(echo "$(field p50 "$2") / 1000" | bc -l)" "$(echo "$(field p90 "$2") / 1000" | bc -l)" \
+    "$(echo "$(field p99 "$2") / 1000" | bc -l)" "$(echo "$(field max "$2") / 1000" | bc -l)" \
+    "$(( $(field errors "$2") + $(field non2xx "$2") ))" "$3"
+}
+rps() { echo "$(field requests "$1") / $(field seconds "$1")" | bc -l; }
+header() { printf "%-22s %10s %8s %8s %8s %8s %7s %8s\n" server req/s p50_ms p90_ms p99_ms max_ms errors RSS_MiB; }
+
+echo "== s3jars benchmark: $(nproc) cores, server on cpu $SERVER_CPU, wrk on cpu $LOAD_CPU, $CONNECTIONS connections, ${DURATION} per run after ${WARMUP} warm-up"
+echo "   mix per 10 requests: 5 hostpath, 2 sidecar, 1 denied, 2 not opted in; bodies from the Spark 4.1.1 executor pod"
+
+ready_ms=$(start_s3jars "$WORK/nodes-1000.json" examples/policy.yaml)
+load 8443 "$WARMUP" >/dev/null
+heap_start=$(heap_after_gc "$S3JARS_PID")
+s3jars=$(load 8443 "$DURATION")
+s3jars_rss=$(rss_mib "$S3JARS_PID")
+
+taskset -c "$SERVER_CPU" env GOMAXPROCS=1 "$WORK/go-reference" -addr :9443 -cert "$WORK/pki/tls.crt" -key "$WORK/pki/tls.key" &
+GO_PID=$!; PIDS+=("$GO_PID"); sleep 1
+load 9443 "$WARMUP" >/dev/null
+reference=$(load 9443 "$DURATION")
+reference_rss=$(rss_mib "$GO_PID")
+stop "$GO_PID"
+
+taskset -c "$SERVER_CPU" env GOMAXPROCS=1 "$WORK/go-reference" -floor -addr :9444 -cert "$WORK/pki/tls.crt" -key "$WORK/pki/tls.key" &
+FLOOR_PID=$!; PIDS+=("$FLOOR_PID"); sleep 1
+load 9444 "$WARMUP" >/dev/null
+floor=$(load 9444 "$DURATION")
+floor_rss=$(rss_mib "$FLOOR_PID")
+stop "$FLOOR_PID"
+
+echo
+header
+row "s3jars" "$s3jars" "$s3jars_rss"
+row "go reference webhook" "$reference" "$reference_rss"
+row "TLS+HTTP floor (Go)" "$floor" "$floor_rss"
+echo
+printf "throughput s3jars / go reference: %.2fx   p99 s3jars / go reference: %.2fx   s3jars / TLS floor: %.0f%%\n" \
+  "$(echo "$(rps "$s3jars") / $(rps "$reference")" | bc -l)" \
+  "$(echo "$(field p99 "$s3jars") / $(field p99 "$reference")" | bc -l)" \
+  "$(echo "100 * $(rps "$s3jars") / $(rps "$floor")" | bc -l)"
+echo "s3jars ready ${ready_ms} ms after JVM start; heap after GC ${heap_start} at start of measurement"
+stop "$S3JARS_PID"
+
+echo
+echo "== scale: latency as the cluster grows (node cache size, policy size)"
+printf "%-34s %10s %8s %8s %8s\n" "nodes / policy" req/s p50_ms p99_ms RSS_MiB
+for setup in "10 examples/policy.yaml" "1000 examples/policy.yaml" "5000 examples/policy.yaml" "5000 $WORK/policy-10000.yaml"; do
+  set -- $setup
+  start_s3jars "$WORK/nodes-$1.json" "$2" >/dev/null
+  load 8443 "$WARMUP" >/dev/null
+  result=$(load 8443 "$DURATION")
+  printf "%-34s %10.0f %8.2f %8.2f %8s\n" "$1 nodes, $(basename "$2")" "$(rps "$result")" \
+    "$(echo "$(field p50 "$result") / 1000" | bc -l)" "$(echo "$(field p99 "$result") / 1000" | bc -l)" "$(rss_mib "$S3JARS_PID")"
+  stop "$S3JARS_PID"
+done
+
+if [ "${LONG:-0}" = 1 ]; then
+  echo
+  echo "== 5-minute run: memory"
+  start_s3jars "$WORK/nodes-1000.json" examples/policy.yaml >/dev/null
+  load 8443 "$WARMUP" >/dev/null
+  before=$(heap_after_gc "$S3JARS_PID")
+  result=$(load 8443 300s)
+  echo "heap after GC: ${before} before, $(heap_after_gc "$S3JARS_PID") after; RSS $(rss_mib "$S3JARS_PID") MiB;" \
+    "$(printf '%.0f' "$(rps "$result")") req/s, p99 $(echo "$(field p99 "$result") / 1000" | bc -l | xargs printf '%.2f') ms," \
+    "errors $(( $(field errors "$result") + $(field non2xx "$result") ))"
+  stop "$S3JARS_PID"
+fi
+
+echo
+echo "== in-process mutation of the real executor pod (no HTTP)"
+mvn -B -q -ntp test-compile dependency:build-classpath -Dmdep.outputFile="$WORK/classpath" >/dev/null
+taskset -c "$SERVER_CPU" java -cp "target/classes:target/test-classes:$(cat "$WORK/classpath")" io.s3jars.bench.EngineMicrobenchmark
