@@ -11,12 +11,15 @@ end
 local kinds = {"hostpath.json", "hostpath.json", "sidecar.json", "hostpath.json", "skipped.json",
                "hostpath.json", "denied.json", "sidecar.json", "hostpath.json", "skipped.json"}
 local requests = {}
-wrk.method = "POST"
-wrk.headers["Content-Type"] = "application/json"
-for i, kind in ipairs(kinds) do
-  requests[i] = wrk.format(nil, "/mutate", nil, read(kind))
-end
 local counter = 0
+-- Built in init(), once wrk has set the Host header from the URL.
+function init(args)
+  wrk.method = "POST"
+  wrk.headers["Content-Type"] = "application/json"
+  for i, kind in ipairs(kinds) do
+    requests[i] = wrk.format(nil, "/mutate", nil, read(kind))
+  end
+end
 function request()
   counter = counter + 1
   return requests[(counter % #requests) + 1]

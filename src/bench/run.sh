@@ -47,7 +47,7 @@ load() {
 
 field() { sed -E "s/.* $1=([0-9.]+).*/\1/" <<<"$2"; }
 
-# start_s3jars NODES_FILE POLICY_FILE -> sets S3JARS_PID, prints ready time
+# start_s3jars NODES_FILE POLICY_FILE -> sets S3JARS_PID and READY_MS (JVM start to ready)
 start_s3jars() {
   local start=$(date +%s%N)
   S3JARS_POLICY_FILE=$2 S3JARS_NODES_FILE=$1 S3JARS_TLS_CERT=$WORK/pki/tls.crt S3JARS_TLS_KEY=$WORK/pki/tls.key \
@@ -56,7 +56,7 @@ start_s3jars() {
   S3JARS_PID=$!
   PIDS+=("$S3JARS_PID")
   until curl -sf localhost:9000/q/health/ready >/dev/null 2>&1; do sleep 0.01; done
-  echo $(( ($(date +%s%N) - start) / 1000000 ))
+  READY_MS=$(( ($(date +%s%N) - start) / 1000000 ))
 }
 
 stop() { kill "$1"; wait "$1" 2>/dev/null || true; }
@@ -79,7 +79,8 @@ header() { printf "%-22s %10s %8s %8s %8s %8s %7s %8s\n" server req/s p50_ms p90
 echo "== s3jars benchmark: $(nproc) cores, server on cpu $SERVER_CPU, wrk on cpu $LOAD_CPU, $CONNECTIONS connections, ${DURATION} per run after ${WARMUP} warm-up"
 echo "   mix per 10 requests: 5 hostpath, 2 sidecar, 1 denied, 2 not opted in; bodies from the Spark 4.1.1 executor pod"
 
-ready_ms=$(start_s3jars "$WORK/nodes-1000.json" examples/policy.yaml)
+start_s3jars "$WORK/nodes-1000.json" examples/policy.yaml
+ready_ms=$READY_MS
 load 8443 "$WARMUP" >/dev/null
 heap_start=$(heap_after_gc "$S3JARS_PID")
 s3jars=$(load 8443 "$DURATION")
@@ -117,7 +118,7 @@ echo "== scale: latency as the cluster grows (node cache size, policy size)"
 printf "%-34s %10s %8s %8s %8s\n" "nodes / policy" req/s p50_ms p99_ms RSS_MiB
 for setup in "10 examples/policy.yaml" "1000 examples/policy.yaml" "5000 examples/policy.yaml" "5000 $WORK/policy-10000.yaml"; do
   set -- $setup
-  start_s3jars "$WORK/nodes-$1.json" "$2" >/dev/null
+  start_s3jars "$WORK/nodes-$1.json" "$2"
   load 8443 "$WARMUP" >/dev/null
   result=$(load 8443 "$DURATION")
   printf "%-34s %10.0f %8.2f %8.2f %8s\n" "$1 nodes, $(basename "$2")" "$(rps "$result")" \
@@ -128,7 +129,7 @@ done
 if [ "${LONG:-0}" = 1 ]; then
   echo
   echo "== 5-minute run: memory"
-  start_s3jars "$WORK/nodes-1000.json" examples/policy.yaml >/dev/null
+  start_s3jars "$WORK/nodes-1000.json" examples/policy.yaml
   load 8443 "$WARMUP" >/dev/null
   before=$(heap_after_gc "$S3JARS_PID")
   result=$(load 8443 300s)
