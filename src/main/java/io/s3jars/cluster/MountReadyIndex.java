@@ -1,5 +1,6 @@
 package io.s3jars.cluster;
 
+import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
@@ -12,6 +13,12 @@ import java.util.concurrent.ConcurrentHashMap;
  *
  * <p>A label set is tracked from its first query on (one scan) and kept up to date by every node
  * event after that. Writers (the informer thread) are serialised; readers (requests) never lock.
+ * Each label set's counts are an immutable map replaced whole, so a reader sees a node before or
+ * after an update, never removed and not yet re-added (which would briefly read as zero nodes and
+ * flip {@code auto} to sidecar).
+ *
+ * <p>fabric8's own informer indexes ({@code addIndexers}/{@code byIndex}) were not used: they
+ * return the matching objects, a copy that grows with the cluster, where this answers a count.
  */
 public final class MountReadyIndex {
 
@@ -21,20 +28,23 @@ public final class MountReadyIndex {
     private final Map<String, NodeSummary> nodes = new ConcurrentHashMap<>();
     private final Map<Map<String, String>, Map<Set<Taint>, Integer>> tracked = new ConcurrentHashMap<>();
 
+    public static MountReadyIndex of(List<NodeSummary> nodes) {
+        MountReadyIndex index = new MountReadyIndex();
+        nodes.forEach(index::upsert);
+        return index;
+    }
+
     public synchronized void upsert(NodeSummary node) {
         NodeSummary old = nodes.put(node.name(), node);
-        tracked.forEach((labels, groups) -> {
-            if (old != null) {
-                count(groups, old, labels, -1);
-            }
-            count(groups, node, labels, +1);
-        });
+        if (!node.equals(old)) {
+            tracked.replaceAll((labels, groups) -> recount(groups, labels, old, node));
+        }
     }
 
     public synchronized void remove(String name) {
         NodeSummary old = nodes.remove(name);
         if (old != null) {
-            tracked.forEach((labels, groups) -> count(groups, old, labels, -1));
+            tracked.replaceAll((labels, groups) -> recount(groups, labels, old, null));
         }
     }
 
@@ -65,10 +75,24 @@ public final class MountReadyIndex {
         if (existing != null || tracked.size() >= MAX_TRACKED_LABEL_SETS) {
             return existing;
         }
-        Map<Set<Taint>, Integer> groups = new ConcurrentHashMap<>();
+        Map<Set<Taint>, Integer> groups = new HashMap<>();
         nodes.values().forEach(n -> count(groups, n, labels, +1));
-        tracked.put(Map.copyOf(labels), groups);
-        return groups;
+        Map<Set<Taint>, Integer> frozen = Map.copyOf(groups);
+        tracked.put(Map.copyOf(labels), frozen);
+        return frozen;
+    }
+
+    /** A new count map with {@code before} taken out and {@code after} put in (either may be null). */
+    private static Map<Set<Taint>, Integer> recount(Map<Set<Taint>, Integer> groups, Map<String, String> labels,
+            NodeSummary before, NodeSummary after) {
+        Map<Set<Taint>, Integer> next = new HashMap<>(groups);
+        if (before != null) {
+            count(next, before, labels, -1);
+        }
+        if (after != null) {
+            count(next, after, labels, +1);
+        }
+        return Map.copyOf(next);
     }
 
     private static void count(Map<Set<Taint>, Integer> groups, NodeSummary node, Map<String, String> labels, int delta) {
@@ -78,6 +102,11 @@ public final class MountReadyIndex {
     }
 
     private static boolean tolerates(List<Toleration> tolerations, Set<Taint> taints) {
-        return taints.stream().allMatch(t -> tolerations.stream().anyMatch(tol -> tol.tolerates(t)));
+        for (Taint taint : taints) {
+            if (!NodeSummary.tolerated(taint, tolerations)) {
+                return false;
+            }
+        }
+        return true;
     }
 }

@@ -31,7 +31,21 @@ public record NodeSummary(String name, Map<String, String> labels, boolean ready
     }
 
     public boolean toleratedBy(List<Toleration> tolerations) {
-        return blockingTaints.stream().allMatch(t -> tolerations.stream().anyMatch(tol -> tol.tolerates(t)));
+        for (Taint taint : blockingTaints) {
+            if (!tolerated(taint, tolerations)) {
+                return false;
+            }
+        }
+        return true;
+    }
+
+    static boolean tolerated(Taint taint, List<Toleration> tolerations) {
+        for (Toleration toleration : tolerations) {
+            if (toleration.tolerates(taint)) {
+                return true;
+            }
+        }
+        return false;
     }
 
     public boolean mountReadyFor(Map<String, String> required, List<Toleration> tolerations) {

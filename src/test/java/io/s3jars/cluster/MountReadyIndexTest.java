@@ -42,6 +42,34 @@ class MountReadyIndexTest {
         }
     }
 
+    /** A node updated in place (here a new zone label) must never read as gone, even for an instant. */
+    @Test
+    void readersNeverSeeAnUpdatedNodeMissing() throws Exception {
+        MountReadyIndex index = MountReadyIndex.of(java.util.stream.IntStream.range(0, 100)
+                .mapToObj(i -> readyNode("node-" + i, "zone-0")).toList());
+        assertThat(index.mountReadyNodes(A, List.of())).isEqualTo(100);
+        java.util.concurrent.atomic.AtomicBoolean stop = new java.util.concurrent.atomic.AtomicBoolean();
+        Thread writer = new Thread(() -> {
+            for (int i = 0; !stop.get(); i++) {
+                index.upsert(readyNode("node-" + (i % 100), "zone-" + i));
+            }
+        });
+        writer.start();
+        try {
+            for (int read = 0; read < 200_000; read++) {
+                assertThat(index.mountReadyNodes(A, List.of())).isEqualTo(100);
+            }
+        } finally {
+            stop.set(true);
+            writer.join();
+        }
+    }
+
+    private static NodeSummary readyNode(String name, String zone) {
+        return new NodeSummary(name, Map.of("mountpoint.s3jars.io/a", "ready", "topology.kubernetes.io/zone", zone),
+                true, false, List.of());
+    }
+
     private static NodeSummary randomNode(String name, Random random) {
         Map<String, String> labels = new java.util.HashMap<>();
         if (random.nextBoolean()) {
