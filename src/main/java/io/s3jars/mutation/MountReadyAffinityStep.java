@@ -4,6 +4,7 @@ import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.JsonNodeFactory;
 import com.fasterxml.jackson.databind.node.ObjectNode;
+import java.util.Arrays;
 import java.util.Map;
 
 /**
@@ -20,16 +21,15 @@ public final class MountReadyAffinityStep implements MutationStep {
     public void apply(InjectionPlan plan, PodEditor pod) {
         Map<String, String> labels = plan.mountReadyLabels();
         JsonNode terms = pod.get(TERMS);
+        if (terms != null && !terms.isArray()) {
+            throw new MalformedPod(String.join(".", TERMS) + " must be a list");
+        }
         if (terms == null || terms.isEmpty()) {
             ObjectNode term = JsonNodeFactory.instance.objectNode();
             ArrayNode expressions = term.putArray("matchExpressions");
             labels.forEach((key, value) -> expressions.add(expression(key, value)));
             pod.append(term, TERMS);
             return;
-        }
-        if (!terms.isArray()) {
-            throw new MalformedPod("spec.affinity.nodeAffinity.requiredDuringSchedulingIgnoredDuringExecution"
-                    + ".nodeSelectorTerms must be a list");
         }
         for (int i = 0; i < terms.size(); i++) {
             String[] expressionsPath = append(TERMS, String.valueOf(i), "matchExpressions");
@@ -42,13 +42,13 @@ public final class MountReadyAffinityStep implements MutationStep {
     }
 
     private static boolean hasExpression(JsonNode expressions, String key, String value) {
-        if (expressions == null) {
+        if (expressions == null || !expressions.isArray()) {
             return false;
         }
         for (JsonNode e : expressions) {
             JsonNode values = e.path("values");
             if (key.equals(e.path("key").asText()) && "In".equals(e.path("operator").asText())
-                    && values.size() == 1 && value.equals(values.get(0).asText())) {
+                    && values.isArray() && values.size() == 1 && value.equals(values.get(0).asText())) {
                 return true;
             }
         }
@@ -62,7 +62,7 @@ public final class MountReadyAffinityStep implements MutationStep {
     }
 
     private static String[] append(String[] path, String... more) {
-        String[] result = java.util.Arrays.copyOf(path, path.length + more.length);
+        String[] result = Arrays.copyOf(path, path.length + more.length);
         System.arraycopy(more, 0, result, path.length, more.length);
         return result;
     }

@@ -4,6 +4,7 @@ import static io.s3jars.testing.Fixtures.EXECUTOR;
 import static io.s3jars.testing.Fixtures.sparkPod;
 import static org.assertj.core.api.Assertions.assertThat;
 
+import com.fasterxml.jackson.core.JsonPointer;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import io.s3jars.cluster.ClusterView;
@@ -11,6 +12,9 @@ import io.s3jars.cluster.StaticClusterView;
 import io.s3jars.policy.PolicySnapshot;
 import io.s3jars.testing.Fixtures;
 import io.s3jars.testing.Nodes;
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.util.List;
 import java.util.Optional;
 import org.junit.jupiter.api.Test;
 
@@ -149,6 +153,70 @@ class EngineCorrectnessTest {
         Decision.Patch patch = (Decision.Patch) engine.decide(pod, "spark-team-a", Optional.of(strict), NODES);
         assertThat(patch.mode().label()).isEqualTo("hostpath");
         assertThat(patch.warnings()).anyMatch(w -> w.contains("ignored: the policy does not allow per-pod modes"));
+    }
+
+    /**
+     * Shapes no valid Pod has, sent before schema validation: a list where an object belongs, an
+     * object where a list belongs, a string where either does. Each is a 422 naming the place,
+     * never an exception (which the webhook would answer with HTTP 500).
+     */
+    @Test
+    void oddShapesAreDeniedNotCrashed() {
+        String required = "/spec/affinity/nodeAffinity/requiredDuringSchedulingIgnoredDuringExecution";
+        record Case(String place, String json, ClusterView cluster, String reason) {
+        }
+        List<Case> cases = List.of(
+                new Case("/spec", "[]", NODES, "spec must be an object"),
+                new Case("/spec", "\"x\"", NODES, "spec must be an object"),
+                new Case("/spec/affinity", "[]", NODES, "spec.affinity must be an object"),
+                new Case("/spec/affinity/nodeAffinity", "[]", NODES, "spec.affinity.nodeAffinity must be an object"),
+                new Case(required, "[]", NODES, "requiredDuringSchedulingIgnoredDuringExecution must be an object"),
+                new Case(required, "{\"nodeSelectorTerms\": {}}", NODES, "nodeSelectorTerms must be a list"),
+                new Case(required, "{\"nodeSelectorTerms\": \"x\"}", NODES, "nodeSelectorTerms must be a list"),
+                new Case(required, "{\"nodeSelectorTerms\": [\"x\"]}", NODES, "nodeSelectorTerms.0 must be an object"),
+                new Case(required, "{\"nodeSelectorTerms\": [{\"matchExpressions\": {\"key\": \"zone\"}}]}", NODES,
+                        "nodeSelectorTerms.0.matchExpressions must be a list"),
+                new Case("/spec/volumes", "{}", NODES, "spec.volumes must be a list"),
+                new Case("/spec/volumes", "{}", ClusterView.EMPTY, "spec.volumes must be a list"),
+                new Case("/spec/containers", "{}", NODES, "spec.containers must be a list"),
+                new Case("/spec/containers", "[\"x\"]", NODES, "spec.containers.0 must be an object"),
+                new Case("/spec/containers", "[null]", NODES, "spec.containers.0 must be an object"),
+                new Case("/spec/containers/0/volumeMounts", "{}", NODES,
+                        "spec.containers.0.volumeMounts must be a list"),
+                new Case("/spec/initContainers", "{}", ClusterView.EMPTY, "spec.initContainers must be a list"),
+                new Case("/metadata/annotations", "[]", NODES, "metadata.annotations must be an object"));
+        for (Case c : cases) {
+            ObjectNode pod = sparkPod(EXECUTOR);
+            String parent = c.place().substring(0, c.place().lastIndexOf('/'));
+            pod.withObject(JsonPointer.compile(parent)).set(c.place().substring(parent.length() + 1), json(c.json()));
+            String name = c.place() + " = " + c.json();
+            Decision decision = engine.decide(pod, "spark-team-a", Optional.of(POLICY), c.cluster());
+            assertThat(decision).as(name).isInstanceOf(Decision.Deny.class);
+            assertThat(((Decision.Deny) decision).code()).as(name).isEqualTo(422);
+            assertThat(((Decision.Deny) decision).reason()).as(name).startsWith("s3jars cannot read the pod: ")
+                    .endsWith(c.reason());
+        }
+    }
+
+    /** An expression with a value list of the wrong type is not ours; the pod gets ours beside it. */
+    @Test
+    void aForeignExpressionOfOddShapeIsNotMistakenForOurs() {
+        ObjectNode pod = sparkPod(EXECUTOR);
+        pod.with("spec").withObject("affinity").withObject("nodeAffinity")
+                .withObject("requiredDuringSchedulingIgnoredDuringExecution").putArray("nodeSelectorTerms").addObject()
+                .putArray("matchExpressions").addObject().put("key", "mountpoint.s3jars.io/spark-jars-bucket")
+                .put("operator", "In").putObject("values").put("a", "ready");
+        Decision.Patch patch = patch(pod, NODES);
+        assertThat(patch.operations().findValuesAsText("path")).contains("/spec/affinity/nodeAffinity"
+                + "/requiredDuringSchedulingIgnoredDuringExecution/nodeSelectorTerms/0/matchExpressions/-");
+    }
+
+    private static JsonNode json(String text) {
+        try {
+            return Fixtures.JSON.readTree(text);
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
     }
 
     private Decision.Deny deny(ObjectNode pod) {
