@@ -32,6 +32,9 @@ public final class MountReadyAffinityStep implements MutationStep {
             return;
         }
         for (int i = 0; i < terms.size(); i++) {
+            if (matchesNoNode(terms.get(i))) {
+                continue;
+            }
             String[] expressionsPath = append(TERMS, String.valueOf(i), "matchExpressions");
             for (Map.Entry<String, String> label : labels.entrySet()) {
                 if (!hasExpression(pod.get(expressionsPath), label.getKey(), label.getValue())) {
@@ -39,6 +42,19 @@ public final class MountReadyAffinityStep implements MutationStep {
                 }
             }
         }
+    }
+
+    /**
+     * A null or empty term matches no node in Kubernetes. Adding our expression to it would make it
+     * match every mount-ready node, widening where the pod may run, so it is left as it is.
+     */
+    private static boolean matchesNoNode(JsonNode term) {
+        return term.isNull() || term.isObject() && isEmptyList(term.get("matchExpressions"))
+                && isEmptyList(term.get("matchFields"));
+    }
+
+    private static boolean isEmptyList(JsonNode node) {
+        return node == null || node.isNull() || node.isArray() && node.isEmpty();
     }
 
     private static boolean hasExpression(JsonNode expressions, String key, String value) {
