@@ -156,6 +156,52 @@ class EngineCorrectnessTest {
     }
 
     /**
+     * A volume named like s3jars' own claims an earlier call. The pod's author can write it, so the
+     * claimed mode is kept only when the policy could give this pod that mode; otherwise the pod
+     * is denied, naming the volume. Kept modes re-run to an empty patch.
+     */
+    @Test
+    void anEarlierModeIsKeptOnlyWhenThePolicyCouldHaveChosenIt() {
+        record Case(String name, String defaults, String volume, String expected) {
+        }
+        String emptyDir = "{\"name\": \"s3jars-spark-jars-bucket\", \"emptyDir\": {}}";
+        String hostPath = "{\"name\": \"s3jars-spark-jars-bucket\", \"hostPath\": {\"path\": \"/mnt/s3\","
+                + " \"type\": \"Directory\"}}";
+        List<Case> cases = List.of(
+                new Case("hostpath only, pod brings an emptyDir", "{mode: hostpath, allowModeOverride: false}", emptyDir,
+                        "deny: the pod already has volume s3jars-spark-jars-bucket (emptyDir, as s3jars adds in sidecar"
+                                + " mode), but the policy allows only hostpath mode; remove or rename that volume"),
+                new Case("sidecar only, pod brings a hostPath", "{mode: sidecar, allowModeOverride: false}", hostPath,
+                        "deny: the pod already has volume s3jars-spark-jars-bucket (hostPath, as s3jars adds in hostpath"
+                                + " mode), but the policy allows only sidecar mode; remove or rename that volume"),
+                new Case("hostpath only, pod brings the hostPath", "{mode: hostpath, allowModeOverride: false}", hostPath,
+                        "hostpath"),
+                new Case("auto may give sidecar", "{mode: auto, allowModeOverride: false}", emptyDir, "sidecar"),
+                new Case("pods may choose sidecar", "{mode: hostpath, allowModeOverride: true}", emptyDir, "sidecar"));
+        for (Case c : cases) {
+            PolicySnapshot policy = Fixtures.policy("""
+                    apiVersion: s3jars.io/v1alpha1
+                    kind: S3JarsPolicy
+                    defaults: %s
+                    buckets: [{name: spark-jars-bucket, sidecar: {image: mount-s3:1}}]
+                    bindings: [{namespaces: [spark-team-a], buckets: [spark-jars-bucket]}]
+                    """.formatted(c.defaults()));
+            ObjectNode pod = sparkPod(EXECUTOR);
+            pod.with("spec").withArray("volumes").add(json(c.volume()));
+            Decision decision = engine.decide(pod, "spark-team-a", Optional.of(policy), NODES);
+            if (decision instanceof Decision.Deny deny) {
+                assertThat("deny: " + deny.reason()).as(c.name()).isEqualTo(c.expected());
+                assertThat(deny.code()).as(c.name()).isEqualTo(422);
+                continue;
+            }
+            Decision.Patch patch = (Decision.Patch) decision;
+            assertThat(patch.mode().label()).as(c.name()).isEqualTo(c.expected());
+            Decision again = engine.decide(patch.mutatedPod(), "spark-team-a", Optional.of(policy), NODES);
+            assertThat(((Decision.Patch) again).operations()).as(c.name() + ", second pass").isEmpty();
+        }
+    }
+
+    /**
      * Shapes no valid Pod has, sent before schema validation: a list where an object belongs, an
      * object where a list belongs, a string where either does. Each is a 422 naming the place,
      * never an exception (which the webhook would answer with HTTP 500).
