@@ -15,6 +15,7 @@ import io.s3jars.testing.Nodes;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.util.List;
+import java.util.Map;
 import java.util.Optional;
 import org.junit.jupiter.api.Test;
 
@@ -255,6 +256,36 @@ class EngineCorrectnessTest {
         Decision.Patch patch = patch(pod, NODES);
         assertThat(patch.operations().findValuesAsText("path")).contains("/spec/affinity/nodeAffinity"
                 + "/requiredDuringSchedulingIgnoredDuringExecution/nodeSelectorTerms/0/matchExpressions/-");
+    }
+
+    /** {@code a.b} and {@code a-b} would both be s3jars-a-b without the hash; in one pod they must not meet. */
+    @Test
+    void bucketsThatDifferOnlyByDotsGetTheirOwnVolumes() {
+        PolicySnapshot policy = Fixtures.policy("""
+                apiVersion: s3jars.io/v1alpha1
+                kind: S3JarsPolicy
+                defaults: {sidecar: {image: mount-s3:1}}
+                buckets: [{name: a.b, nodeMountPath: /mnt/a.b}, {name: a-b, nodeMountPath: /mnt/a-b}]
+                bindings: [{namespaces: [spark-team-a], buckets: [a.b, a-b]}]
+                """);
+        ClusterView bothReady = StaticClusterView.ofNodes(Nodes.readyNodes(1, Map.of(
+                "mountpoint.s3jars.io/a.b", "ready", "mountpoint.s3jars.io/a-b", "ready")));
+        for (ClusterView cluster : List.of(bothReady, ClusterView.EMPTY)) {
+            ObjectNode pod = GoldenInjectionTest.annotate(GoldenInjectionTest.withoutBucketLabel(sparkPod(EXECUTOR)),
+                    PodContract.BUCKETS, "a.b,a-b");
+            Decision.Patch patch = (Decision.Patch) engine.decide(pod, "spark-team-a", Optional.of(policy), cluster);
+            JsonNode patched = Fixtures.apply(patch.operations(), pod);
+            Fixtures.asPod(patched);
+            String mode = patch.mode().label();
+            List<String> ours = patched.at("/spec/volumes").findValuesAsText("name").stream()
+                    .filter(n -> n.startsWith("s3jars-")).toList();
+            assertThat(ours).as(mode).doesNotHaveDuplicates().contains("s3jars-a-b")
+                    .anyMatch(n -> n.matches("s3jars-a-b-[0-9a-f]{8}"));
+            assertThat(patched.at("/spec/containers/0/volumeMounts").findValuesAsText("mountPath")).as(mode)
+                    .contains("/mnt/s3/a.b", "/mnt/s3/a-b");
+            Decision again = engine.decide((ObjectNode) patched, "spark-team-a", Optional.of(policy), cluster);
+            assertThat(((Decision.Patch) again).operations()).as(mode + ", second pass").isEmpty();
+        }
     }
 
     private static JsonNode json(String text) {

@@ -25,7 +25,7 @@ class HostPathStepsTest {
         new HostPathVolumeStep().apply(plan(List.of("spark-jars-bucket", "shared.libs")), editor);
         JsonNode volumes = editor.pod().at("/spec/volumes");
         assertThat(volumes.toString()).contains("{\"name\":\"s3jars-spark-jars-bucket\",\"hostPath\":{\"path\":\"/mnt/s3\","
-                + "\"type\":\"Directory\"}}", "{\"name\":\"s3jars-shared-libs\",\"hostPath\":{\"path\":\"/mnt/shared-libs\"");
+                + "\"type\":\"Directory\"}}", "{\"name\":\"s3jars-shared-libs-7b1c89a5\",\"hostPath\":{\"path\":\"/mnt/shared-libs\"");
         assertThat(editor.pod().at("/spec/containers/0/volumeMounts").findValuesAsText("mountPath"))
                 .contains("/mnt/s3/spark-jars-bucket", "/mnt/s3/shared.libs");
         assertThat(editor.pod().at("/spec/containers/1").has("volumeMounts")).isFalse();

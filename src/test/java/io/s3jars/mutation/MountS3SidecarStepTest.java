@@ -10,7 +10,7 @@ import io.s3jars.testing.Fixtures;
 import java.util.List;
 import org.junit.jupiter.api.Test;
 
-/** One step, on its own: the sidecar's privileges, command line and cache. */
+/** One step, on its own: the sidecar's privileges, command line, cache and names. */
 class MountS3SidecarStepTest {
 
     private static final PolicySnapshot POLICY = Fixtures.testPolicy();
@@ -81,6 +81,30 @@ class MountS3SidecarStepTest {
         assertThat(MountS3SidecarStep.mebibytes(2048)).isEqualTo("2Gi");
         assertThat(MountS3SidecarStep.mebibytes(1536)).isEqualTo("1536Mi");
         assertThat(MountS3SidecarStep.mebibytes(3 * 1024 * 1024)).isEqualTo("3Ti");
+    }
+
+    /** Dots become dashes; a hash of the bucket name keeps {@code a.b} and {@code a-b} apart. */
+    @Test
+    void namesThatHadToChangeGetAHashSoTheyNeverCollide() {
+        record Case(String bucket, String volume) {
+        }
+        for (Case c : List.of(new Case("a-b", "s3jars-a-b"), new Case("spark-jars-bucket", "s3jars-spark-jars-bucket"))) {
+            assertThat(BucketMount.dnsLabel("s3jars-" + c.bucket())).isEqualTo(c.volume());
+        }
+        for (String prefix : List.of("s3jars-", "s3jars-cache-", "s3jars-mount-")) {
+            String dotted = BucketMount.dnsLabel(prefix + "a.b");
+            assertThat(dotted).matches(prefix + "a-b-[0-9a-f]{8}").isNotEqualTo(BucketMount.dnsLabel(prefix + "a-b"));
+        }
+    }
+
+    @Test
+    void longAndDottedBucketNamesGiveValidStableNames() {
+        String bucket = "a.very.long.bucket.name.with.many.dots.that.reaches.sixty.three";
+        assertThat(bucket).hasSize(63);
+        String name = BucketMount.dnsLabel("s3jars-mount-" + bucket);
+        assertThat(name).hasSizeLessThanOrEqualTo(63).matches("[a-z0-9]([-a-z0-9]*[a-z0-9])?");
+        assertThat(BucketMount.dnsLabel("s3jars-mount-" + bucket)).isEqualTo(name);
+        assertThat(BucketMount.dnsLabel("s3jars-mount-" + bucket.replace("three", "thre3"))).isNotEqualTo(name);
     }
 
     private static InjectionPlan plan(String bucket) {
