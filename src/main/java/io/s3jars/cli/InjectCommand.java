@@ -55,8 +55,9 @@ public final class InjectCommand {
                 return BAD_INPUT;
             }
             JsonNode input = YAML.readTree(parsed.pod.equals("-") ? stdin : Files.newInputStream(Path.of(parsed.pod)));
-            if (input != null && "AdmissionReview".equals(input.path("kind").asText())) {
-                parsed.namespace = Optional.of(parsed.namespace.orElse(input.path("request").path("namespace").asText()));
+            boolean review = input != null && "AdmissionReview".equals(input.path("kind").asText());
+            Optional<String> reviewNamespace = review ? text(input.path("request").path("namespace")) : Optional.empty();
+            if (review) {
                 input = input.path("request").path("object");
             }
             if (input == null || !input.isObject() || !"Pod".equals(input.path("kind").asText("Pod"))) {
@@ -64,7 +65,8 @@ public final class InjectCommand {
                 return BAD_INPUT;
             }
             ObjectNode pod = (ObjectNode) input;
-            String namespace = parsed.namespace.orElse(pod.path("metadata").path("namespace").asText("default"));
+            String namespace = parsed.namespace.or(() -> reviewNamespace)
+                    .or(() -> text(pod.path("metadata").path("namespace"))).orElse("default");
             ClusterView cluster = parsed.nodes.<ClusterView>map(n -> StaticClusterView.ofNodes(NodeFiles.read(n)))
                     .orElse(ClusterView.EMPTY);
             Decision decision = new MutationEngine().decide(pod, namespace,
@@ -74,6 +76,11 @@ public final class InjectCommand {
             err.println("cannot read input: " + e.getMessage());
             return BAD_INPUT;
         }
+    }
+
+    /** A namespace field as written; absent, empty or not a string counts as unset, so the next source is asked. */
+    private static Optional<String> text(JsonNode field) {
+        return field.isTextual() && !field.asText().isEmpty() ? Optional.of(field.asText()) : Optional.empty();
     }
 
     private static int print(Decision decision, ObjectNode pod, boolean patchOnly, PrintStream out, PrintStream err)

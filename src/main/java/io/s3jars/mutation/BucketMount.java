@@ -1,6 +1,7 @@
 package io.s3jars.mutation;
 
 import io.s3jars.policy.Bucket;
+import io.s3jars.policy.Names;
 import java.nio.charset.StandardCharsets;
 import java.security.MessageDigest;
 import java.security.NoSuchAlgorithmException;
@@ -14,6 +15,9 @@ import java.util.HexFormat;
  */
 public record BucketMount(Bucket bucket, String containerPath) {
 
+    /** A dash and eight hex digits. */
+    private static final int HASH_SUFFIX = 9;
+
     public String volumeName() {
         return dnsLabel(PodContract.NAME_PREFIX + bucket.name());
     }
@@ -26,14 +30,18 @@ public record BucketMount(Bucket bucket, String containerPath) {
         return dnsLabel(PodContract.NAME_PREFIX + "mount-" + bucket.name());
     }
 
-    /** Bucket names may hold dots and run to 63 characters; volume and container names are DNS labels. */
+    /**
+     * Volume and container names are DNS labels; bucket names may hold dots and run to 63
+     * characters. A name that had to change (dots to dashes, cut to 63) gets a hash of the
+     * original, so {@code a.b} and {@code a-b} in one pod get different volumes.
+     */
     static String dnsLabel(String base) {
-        String name = base.replace('.', '-');
-        if (name.length() <= 63) {
-            return name;
+        if (Names.isDnsLabel(base)) {
+            return base;
         }
-        String head = name.substring(0, 54).replaceAll("-+$", "");
-        return head + "-" + sha256(base).substring(0, 8);
+        String name = base.replace('.', '-');
+        String head = name.substring(0, Math.min(name.length(), 63 - HASH_SUFFIX)).replaceAll("-+$", "");
+        return head + "-" + sha256(base).substring(0, HASH_SUFFIX - 1);
     }
 
     private static String sha256(String text) {

@@ -1,21 +1,22 @@
 package io.s3jars.mutation;
 
-import com.fasterxml.jackson.databind.JsonNode;
 import io.s3jars.cluster.ClusterView;
 import io.s3jars.policy.Bucket;
 import io.s3jars.policy.Defaults;
 import io.s3jars.policy.Mode;
+import java.util.EnumSet;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
+import java.util.Set;
 import java.util.stream.Collectors;
 
 /**
  * Chooses hostpath or sidecar for a pod and lays out its mounts. In order: a mode already
- * injected in an earlier call is kept (a pod never gets both); then the pod's
- * {@code s3jars.io/mode} if the policy allows overrides; then the policy default. {@code auto}
- * asks the cluster view for a mount-ready node the pod could run on.
+ * injected in an earlier call is kept (a pod never gets both) if the policy allows it; then the
+ * pod's {@code s3jars.io/mode} if the policy allows overrides; then the policy default.
+ * {@code auto} asks the cluster view for a mount-ready node the pod could run on.
  */
 final class ModeSelection {
 
@@ -25,10 +26,9 @@ final class ModeSelection {
     static Checked<InjectionPlan> plan(SparkPod pod, List<Bucket> buckets, Defaults defaults, ClusterView cluster,
             List<String> warnings) {
         List<BucketMount> mounts = layout(buckets, defaults);
-        Optional<Mode> earlier = earlierMode(pod, mounts);
+        Optional<EarlierInjection> earlier = EarlierInjection.find(pod, mounts);
         if (earlier.isPresent()) {
-            return checked(earlier.get(), "kept " + earlier.get().label() + " from the earlier injection", mounts,
-                    defaults);
+            return kept(earlier.get(), mounts, defaults);
         }
         Checked<Mode> requested = requested(pod, defaults, warnings);
         if (requested.isDenied()) {
@@ -111,22 +111,26 @@ final class ModeSelection {
                 ? "annotation " + PodContract.MODE : "the policy default";
     }
 
-    /** The mode of volumes an earlier call added: a hostPath volume means hostpath, an emptyDir means sidecar. */
-    private static Optional<Mode> earlierMode(SparkPod pod, List<BucketMount> mounts) {
-        JsonNode volumes = pod.json().path("spec").path("volumes");
-        for (BucketMount mount : mounts) {
-            for (JsonNode volume : volumes) {
-                if (mount.volumeName().equals(volume.path("name").asText())) {
-                    if (volume.has("hostPath")) {
-                        return Optional.of(Mode.HOSTPATH);
-                    }
-                    if (volume.has("emptyDir")) {
-                        return Optional.of(Mode.SIDECAR);
-                    }
-                }
-            }
+    /**
+     * Keeps the mode of an earlier call, so a reinvoked pod never gets both. The pod's author can
+     * write the same volume, so the mode is kept only if the policy could have given it to this
+     * pod; otherwise a pod could buy itself a privileged sidecar under a hostpath-only policy.
+     */
+    private static Checked<InjectionPlan> kept(EarlierInjection earlier, List<BucketMount> mounts, Defaults defaults) {
+        if (!modesThePolicyAllows(defaults).contains(earlier.mode())) {
+            // Only a fixed default without overrides rules a mode out, so that default is the one allowed.
+            return Checked.denied(Decision.Deny.INVALID, "the pod already has " + earlier.describe()
+                    + ", but the policy allows only " + defaults.mode().label() + " mode; remove or rename"
+                    + " that volume", names(mounts));
         }
-        return Optional.empty();
+        return checked(earlier.mode(), "kept " + earlier.mode().label() + " from the earlier injection", mounts,
+                defaults);
+    }
+
+    /** Either mode when pods may choose or the default is auto; otherwise only the default. */
+    private static Set<Mode> modesThePolicyAllows(Defaults defaults) {
+        return defaults.allowModeOverride() || defaults.mode() == Mode.AUTO ? EnumSet.of(Mode.HOSTPATH, Mode.SIDECAR)
+                : EnumSet.of(defaults.mode());
     }
 
     /** Why the buckets cannot share one node, if they cannot: same node path, or labels that contradict. */

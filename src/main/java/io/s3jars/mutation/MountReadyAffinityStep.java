@@ -4,6 +4,7 @@ import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.JsonNodeFactory;
 import com.fasterxml.jackson.databind.node.ObjectNode;
+import java.util.Arrays;
 import java.util.Map;
 
 /**
@@ -20,6 +21,9 @@ public final class MountReadyAffinityStep implements MutationStep {
     public void apply(InjectionPlan plan, PodEditor pod) {
         Map<String, String> labels = plan.mountReadyLabels();
         JsonNode terms = pod.get(TERMS);
+        if (terms != null && !terms.isArray()) {
+            throw new MalformedPod(String.join(".", TERMS) + " must be a list");
+        }
         if (terms == null || terms.isEmpty()) {
             ObjectNode term = JsonNodeFactory.instance.objectNode();
             ArrayNode expressions = term.putArray("matchExpressions");
@@ -27,11 +31,10 @@ public final class MountReadyAffinityStep implements MutationStep {
             pod.append(term, TERMS);
             return;
         }
-        if (!terms.isArray()) {
-            throw new MalformedPod("spec.affinity.nodeAffinity.requiredDuringSchedulingIgnoredDuringExecution"
-                    + ".nodeSelectorTerms must be a list");
-        }
         for (int i = 0; i < terms.size(); i++) {
+            if (matchesNoNode(terms.get(i))) {
+                continue;
+            }
             String[] expressionsPath = append(TERMS, String.valueOf(i), "matchExpressions");
             for (Map.Entry<String, String> label : labels.entrySet()) {
                 if (!hasExpression(pod.get(expressionsPath), label.getKey(), label.getValue())) {
@@ -41,14 +44,27 @@ public final class MountReadyAffinityStep implements MutationStep {
         }
     }
 
+    /**
+     * A null or empty term matches no node in Kubernetes. Adding our expression to it would make it
+     * match every mount-ready node, widening where the pod may run, so it is left as it is.
+     */
+    private static boolean matchesNoNode(JsonNode term) {
+        return term.isNull() || term.isObject() && isEmptyList(term.get("matchExpressions"))
+                && isEmptyList(term.get("matchFields"));
+    }
+
+    private static boolean isEmptyList(JsonNode node) {
+        return node == null || node.isNull() || node.isArray() && node.isEmpty();
+    }
+
     private static boolean hasExpression(JsonNode expressions, String key, String value) {
-        if (expressions == null) {
+        if (expressions == null || !expressions.isArray()) {
             return false;
         }
         for (JsonNode e : expressions) {
             JsonNode values = e.path("values");
             if (key.equals(e.path("key").asText()) && "In".equals(e.path("operator").asText())
-                    && values.size() == 1 && value.equals(values.get(0).asText())) {
+                    && values.isArray() && values.size() == 1 && value.equals(values.get(0).asText())) {
                 return true;
             }
         }
@@ -62,7 +78,7 @@ public final class MountReadyAffinityStep implements MutationStep {
     }
 
     private static String[] append(String[] path, String... more) {
-        String[] result = java.util.Arrays.copyOf(path, path.length + more.length);
+        String[] result = Arrays.copyOf(path, path.length + more.length);
         System.arraycopy(more, 0, result, path.length, more.length);
         return result;
     }

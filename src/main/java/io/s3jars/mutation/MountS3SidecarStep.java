@@ -28,7 +28,7 @@ public final class MountS3SidecarStep implements MutationStep {
     public void apply(InjectionPlan plan, PodEditor pod) {
         for (BucketMount mount : plan.mounts()) {
             PodElements.ensureVolume(pod, emptyDir(mount.volumeName()));
-            PodElements.ensureVolume(pod, emptyDir(mount.cacheVolumeName()));
+            PodElements.ensureVolume(pod, cacheVolume(mount));
             boolean nativeSidecar = mount.bucket().sidecar().nativeSidecar();
             PodElements.ensureContainer(pod, nativeSidecar ? "initContainers" : "containers", sidecar(mount));
             for (int container : PodElements.sparkContainers(pod, plan.defaults())) {
@@ -49,7 +49,9 @@ public final class MountS3SidecarStep implements MutationStep {
         }
         PodElements.texts(container.putArray("command"), List.of("mount-s3"));
         PodElements.texts(container.putArray("args"), arguments(bucket));
-        container.putObject("securityContext").put("privileged", true).put("runAsUser", 0);
+        // runAsNonRoot false, said outright: a pod-level runAsNonRoot: true would otherwise stop this
+        // root container with CreateContainerConfigError.
+        container.putObject("securityContext").put("privileged", true).put("runAsUser", 0).put("runAsNonRoot", false);
         ObjectNode probe = container.putObject("startupProbe");
         PodElements.texts(probe.putObject("exec").putArray("command"), List.of("mountpoint", "-q", MOUNT_DIR));
         probe.put("periodSeconds", 1).put("failureThreshold", 120);
@@ -67,6 +69,7 @@ public final class MountS3SidecarStep implements MutationStep {
     static List<String> arguments(Bucket bucket) {
         List<String> args = new java.util.ArrayList<>(List.of(bucket.name(), MOUNT_DIR, "--foreground",
                 "--read-only", "--allow-other", "--metadata-ttl", "indefinite", "--cache", CACHE_DIR,
+                "--max-cache-size", String.valueOf(bucket.sidecar().cacheSizeMiB()),
                 "--uid", String.valueOf(bucket.sidecar().uid()), "--gid", String.valueOf(bucket.sidecar().gid())));
         bucket.region().ifPresent(r -> args.addAll(List.of("--region", r)));
         bucket.prefix().ifPresent(p -> args.addAll(List.of("--prefix", p)));
@@ -77,5 +80,31 @@ public final class MountS3SidecarStep implements MutationStep {
         ObjectNode volume = JSON.objectNode().put("name", name);
         volume.putObject("emptyDir");
         return volume;
+    }
+
+    /**
+     * The cache emptyDir, limited so a busy cache cannot fill the node's disk. mount-s3 may pass
+     * {@code --max-cache-size} briefly before it evicts, so the limit leaves 10% more; the kubelet
+     * evicts the pod above it.
+     */
+    static ObjectNode cacheVolume(BucketMount mount) {
+        long cacheMiB = mount.bucket().sidecar().cacheSizeMiB();
+        ObjectNode volume = JSON.objectNode().put("name", mount.cacheVolumeName());
+        volume.putObject("emptyDir").put("sizeLimit", mebibytes(cacheMiB + (cacheMiB + 9) / 10));
+        return volume;
+    }
+
+    /**
+     * A quantity in the API server's canonical form (2048Mi is stored as 2Gi): the volume is
+     * compared field by field on reinvocation, and another spelling would look like a clash.
+     */
+    static String mebibytes(long mib) {
+        String[] suffixes = {"Mi", "Gi", "Ti", "Pi", "Ei"};
+        int suffix = 0;
+        while (mib % 1024 == 0 && suffix < suffixes.length - 1) {
+            mib /= 1024;
+            suffix++;
+        }
+        return mib + suffixes[suffix];
     }
 }

@@ -13,6 +13,10 @@ import java.util.Arrays;
  * the steps go, so there is no whole-pod diff (whose cost grows with pods of thousands of env
  * entries). Paths are given as segments, array elements by their index as text. A missing
  * parent is created in the same operation, holding the new value.
+ *
+ * <p>Nothing has validated the pod yet (mutating webhooks run before schema validation), so a
+ * path that meets a list where it needs an object, or a value where it needs either, is a
+ * {@link MalformedPod}, never a crash.
  */
 public final class PodEditor {
 
@@ -36,8 +40,8 @@ public final class PodEditor {
     /** The value at {@code path}, or null when absent or JSON null. */
     public JsonNode get(String... path) {
         JsonNode current = pod;
-        for (String segment : path) {
-            current = current.isArray() ? current.get(Integer.parseInt(segment)) : current.get(segment);
+        for (int i = 0; i < path.length; i++) {
+            current = child(current, path, i);
             if (current == null || current.isNull()) {
                 return null;
             }
@@ -79,22 +83,41 @@ public final class PodEditor {
     private int firstMissing(String[] path) {
         JsonNode current = pod;
         for (int i = 0; i < path.length; i++) {
+            JsonNode next = child(current, path, i);
             if (current.isArray()) {
-                current = current.get(Integer.parseInt(path[i]));
-                if (current == null) {
+                if (next == null) {
                     throw new IllegalArgumentException("no element " + dotted(path, i + 1));
                 }
-            } else if (current.isObject()) {
-                JsonNode next = current.get(path[i]);
-                if (next == null || next.isNull()) {
-                    return i;
+                if (next.isNull()) {
+                    // Only object keys are created: a null list item cannot be filled in.
+                    throw new MalformedPod(dotted(path, i + 1) + " must be an object");
                 }
-                current = next;
-            } else {
-                throw new MalformedPod(dotted(path, i) + " must be an object");
+            } else if (next == null || next.isNull()) {
+                return i;
             }
+            current = next;
         }
         return path.length;
+    }
+
+    /**
+     * The child {@code path[i]} of {@code parent} (which sits at the first {@code i} segments), or
+     * null when absent. A list is entered only by an index, so a list where the pod should have an
+     * object ({@code "spec": []}) is malformed; so is a string or number where either should be.
+     */
+    private static JsonNode child(JsonNode parent, String[] path, int i) {
+        if (parent.isObject()) {
+            return parent.get(path[i]);
+        }
+        if (parent.isArray() && isIndex(path[i])) {
+            return parent.get(Integer.parseInt(path[i]));
+        }
+        throw new MalformedPod(dotted(path, i) + (isIndex(path[i]) ? " must be a list" : " must be an object"));
+    }
+
+    /** Indexes come from the steps, which count the list first, so nine digits are plenty. */
+    private static boolean isIndex(String segment) {
+        return !segment.isEmpty() && segment.length() <= 9 && segment.chars().allMatch(c -> c >= '0' && c <= '9');
     }
 
     /** Puts {@code leaf}, wrapped in objects for the missing segments after {@code missing}, at {@code path[missing]}. */

@@ -92,6 +92,9 @@ final class PodElements {
         List<Integer> named = new ArrayList<>();
         List<Integer> others = new ArrayList<>();
         for (int i = 0; i < containers.size(); i++) {
+            if (!containers.get(i).isObject()) {
+                throw new MalformedPod("spec.containers." + i + " must be an object");
+            }
             String name = containers.get(i).path("name").asText("");
             if (defaults.sparkContainers().contains(name)) {
                 named.add(i);

@@ -30,7 +30,9 @@ public final class PolicyParser {
     private static final Set<String> DEFAULTS = Set.of("mode", "mountPath", "allowModeOverride", "sparkContainers",
             "excludeContainers", "sidecar");
     private static final Set<String> SIDECAR = Set.of("image", "imagePullPolicy", "nativeSidecar", "uid", "gid",
-            "resources");
+            "cacheSizeMiB", "resources");
+    /** 1 TiB: far beyond a node's spare disk for one pod's jar cache, so a larger value is a typo. */
+    private static final long MAX_CACHE_SIZE_MIB = 1024 * 1024;
     private static final Set<String> RESOURCES = Set.of("requests", "limits");
     private static final Set<String> BUCKET = Set.of("name", "region", "prefix", "nodeMountPath", "mountReadyLabels",
             "sidecar");
@@ -130,6 +132,7 @@ public final class PolicyParser {
         boolean nativeSidecar = f.bool("nativeSidecar").orElse(base.nativeSidecar());
         long uid = f.integer("uid", 0, Integer.MAX_VALUE).orElse(base.uid());
         long gid = f.integer("gid", 0, Integer.MAX_VALUE).orElse(base.gid());
+        long cacheSizeMiB = f.integer("cacheSizeMiB", 1, MAX_CACHE_SIZE_MIB).orElse(base.cacheSizeMiB());
         Map<String, String> requests = base.requests();
         Map<String, String> limits = base.limits();
         Optional<PolicyFields> resources = f.object("resources", RESOURCES);
@@ -139,7 +142,7 @@ public final class PolicyParser {
             limits = resources.get().stringMap("limits", PolicyParser::resourceNameProblem, Names::quantityProblem)
                     .orElse(limits);
         }
-        return new Sidecar(image, pull, nativeSidecar, uid, gid, requests, limits);
+        return new Sidecar(image, pull, nativeSidecar, uid, gid, cacheSizeMiB, requests, limits);
     }
 
     private static Optional<Binding> binding(PolicyFields f, String path, Map<String, Bucket> buckets) {

@@ -14,6 +14,7 @@ import java.util.Optional;
  *                       gives a classic sidecar in {@code containers} for older clusters
  * @param uid            owner uid of the mounted files, the Spark image's user (185) by default
  * @param gid            owner gid of the mounted files
+ * @param cacheSizeMiB   most MiB mount-s3 keeps in its cache; the cache emptyDir is sized to match
  */
 public record Sidecar(
         Optional<String> image,
@@ -21,6 +22,7 @@ public record Sidecar(
         boolean nativeSidecar,
         long uid,
         long gid,
+        long cacheSizeMiB,
         Map<String, String> requests,
         Map<String, String> limits) {
 
@@ -31,6 +33,6 @@ public record Sidecar(
     }
 
     public static final Sidecar DEFAULT = new Sidecar(
-            Optional.empty(), "IfNotPresent", true, 185, 185,
+            Optional.empty(), "IfNotPresent", true, 185, 185, 1024,
             Map.of("cpu", "100m", "memory", "256Mi"), Map.of("memory", "1Gi"));
 }

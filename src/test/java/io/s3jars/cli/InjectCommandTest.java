@@ -5,6 +5,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ArrayNode;
+import com.fasterxml.jackson.databind.node.ObjectNode;
 import com.fasterxml.jackson.dataformat.yaml.YAMLFactory;
 import io.s3jars.testing.Fixtures;
 import java.io.ByteArrayInputStream;
@@ -14,6 +15,8 @@ import java.io.PrintStream;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
@@ -61,6 +64,50 @@ class InjectCommandTest {
                 "\"namespace\": \"spark-team-b\"");
         assertThat(runWithStdin(review, "--policy", "examples/policy.yaml", "-f", "-")).isEqualTo(InjectCommand.DENIED);
         assertThat(err.toString()).contains("denied (403): namespace spark-team-b");
+    }
+
+    /** README: --namespace, else the review's request.namespace, else the pod's, else default; empty counts as unset. */
+    @Test
+    void theNamespaceFallsBackFromFlagToReviewToPodToDefault() throws IOException {
+        record Case(String flag, String review, String pod, String expected) {
+        }
+        List<Case> cases = List.of(
+                new Case(null, "spark-team-b", "spark-team-a", "spark-team-b"),
+                new Case(null, null, "spark-team-b", "spark-team-b"),
+                new Case(null, "", "spark-team-b", "spark-team-b"),
+                new Case(null, null, "spark-team-a", "spark-team-a"),
+                new Case(null, null, null, "default"),
+                new Case(null, "", "", "default"),
+                new Case("spark-team-c", "spark-team-b", "spark-team-b", "spark-team-c"));
+        for (Case c : cases) {
+            ObjectNode review = (ObjectNode) Fixtures.resourceJson("/spark-pods/review-a-driver.json");
+            setOrRemove((ObjectNode) review.get("request"), c.review());
+            setOrRemove((ObjectNode) review.at("/request/object/metadata"), c.pod());
+            List<String> args = new ArrayList<>(List.of("--policy", "examples/policy.yaml", "-f", "-"));
+            if (c.flag() != null) {
+                args.addAll(List.of("--namespace", c.flag()));
+            }
+            int exit = runWithStdin(review.toString(), args.toArray(String[]::new));
+            if (c.expected().equals("spark-team-a")) {
+                assertThat(exit).as(c.toString()).isZero();
+            } else {
+                assertThat(exit).as(c.toString()).isEqualTo(InjectCommand.DENIED);
+                assertThat(err.toString()).as(c.toString()).contains("denied (403): namespace " + c.expected() + " ");
+            }
+        }
+        ObjectNode pod = Fixtures.sparkPod(Fixtures.EXECUTOR);
+        ((ObjectNode) pod.get("metadata")).remove("namespace");
+        assertThat(run("--policy", "examples/policy.yaml", "-f", write("pod.json", pod.toString()).toString()))
+                .isEqualTo(InjectCommand.DENIED);
+        assertThat(err.toString()).contains("denied (403): namespace default ");
+    }
+
+    private static void setOrRemove(ObjectNode node, String namespace) {
+        if (namespace == null) {
+            node.remove("namespace");
+        } else {
+            node.put("namespace", namespace);
+        }
     }
 
     @Test

@@ -4,6 +4,7 @@ import static io.s3jars.testing.Fixtures.EXECUTOR;
 import static io.s3jars.testing.Fixtures.sparkPod;
 import static org.assertj.core.api.Assertions.assertThat;
 
+import com.fasterxml.jackson.core.JsonPointer;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import io.s3jars.cluster.ClusterView;
@@ -11,6 +12,10 @@ import io.s3jars.cluster.StaticClusterView;
 import io.s3jars.policy.PolicySnapshot;
 import io.s3jars.testing.Fixtures;
 import io.s3jars.testing.Nodes;
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.util.List;
+import java.util.Map;
 import java.util.Optional;
 import org.junit.jupiter.api.Test;
 
@@ -149,6 +154,146 @@ class EngineCorrectnessTest {
         Decision.Patch patch = (Decision.Patch) engine.decide(pod, "spark-team-a", Optional.of(strict), NODES);
         assertThat(patch.mode().label()).isEqualTo("hostpath");
         assertThat(patch.warnings()).anyMatch(w -> w.contains("ignored: the policy does not allow per-pod modes"));
+    }
+
+    /**
+     * A volume named like s3jars' own claims an earlier call. The pod's author can write it, so the
+     * claimed mode is kept only when the policy could give this pod that mode; otherwise the pod
+     * is denied, naming the volume. Kept modes re-run to an empty patch.
+     */
+    @Test
+    void anEarlierModeIsKeptOnlyWhenThePolicyCouldHaveChosenIt() {
+        record Case(String name, String defaults, String volume, String expected) {
+        }
+        String emptyDir = "{\"name\": \"s3jars-spark-jars-bucket\", \"emptyDir\": {}}";
+        String hostPath = "{\"name\": \"s3jars-spark-jars-bucket\", \"hostPath\": {\"path\": \"/mnt/s3\","
+                + " \"type\": \"Directory\"}}";
+        List<Case> cases = List.of(
+                new Case("hostpath only, pod brings an emptyDir", "{mode: hostpath, allowModeOverride: false}", emptyDir,
+                        "deny: the pod already has volume s3jars-spark-jars-bucket (emptyDir, as s3jars adds in sidecar"
+                                + " mode), but the policy allows only hostpath mode; remove or rename that volume"),
+                new Case("sidecar only, pod brings a hostPath", "{mode: sidecar, allowModeOverride: false}", hostPath,
+                        "deny: the pod already has volume s3jars-spark-jars-bucket (hostPath, as s3jars adds in hostpath"
+                                + " mode), but the policy allows only sidecar mode; remove or rename that volume"),
+                new Case("hostpath only, pod brings the hostPath", "{mode: hostpath, allowModeOverride: false}", hostPath,
+                        "hostpath"),
+                new Case("auto may give sidecar", "{mode: auto, allowModeOverride: false}", emptyDir, "sidecar"),
+                new Case("pods may choose sidecar", "{mode: hostpath, allowModeOverride: true}", emptyDir, "sidecar"));
+        for (Case c : cases) {
+            PolicySnapshot policy = Fixtures.policy("""
+                    apiVersion: s3jars.io/v1alpha1
+                    kind: S3JarsPolicy
+                    defaults: %s
+                    buckets: [{name: spark-jars-bucket, sidecar: {image: mount-s3:1}}]
+                    bindings: [{namespaces: [spark-team-a], buckets: [spark-jars-bucket]}]
+                    """.formatted(c.defaults()));
+            ObjectNode pod = sparkPod(EXECUTOR);
+            pod.with("spec").withArray("volumes").add(json(c.volume()));
+            Decision decision = engine.decide(pod, "spark-team-a", Optional.of(policy), NODES);
+            if (decision instanceof Decision.Deny deny) {
+                assertThat("deny: " + deny.reason()).as(c.name()).isEqualTo(c.expected());
+                assertThat(deny.code()).as(c.name()).isEqualTo(422);
+                continue;
+            }
+            Decision.Patch patch = (Decision.Patch) decision;
+            assertThat(patch.mode().label()).as(c.name()).isEqualTo(c.expected());
+            Decision again = engine.decide(patch.mutatedPod(), "spark-team-a", Optional.of(policy), NODES);
+            assertThat(((Decision.Patch) again).operations()).as(c.name() + ", second pass").isEmpty();
+        }
+    }
+
+    /**
+     * Shapes no valid Pod has, sent before schema validation: a list where an object belongs, an
+     * object where a list belongs, a string where either does. Each is a 422 naming the place,
+     * never an exception (which the webhook would answer with HTTP 500).
+     */
+    @Test
+    void oddShapesAreDeniedNotCrashed() {
+        String required = "/spec/affinity/nodeAffinity/requiredDuringSchedulingIgnoredDuringExecution";
+        record Case(String place, String json, ClusterView cluster, String reason) {
+        }
+        List<Case> cases = List.of(
+                new Case("/spec", "[]", NODES, "spec must be an object"),
+                new Case("/spec", "\"x\"", NODES, "spec must be an object"),
+                new Case("/spec/affinity", "[]", NODES, "spec.affinity must be an object"),
+                new Case("/spec/affinity/nodeAffinity", "[]", NODES, "spec.affinity.nodeAffinity must be an object"),
+                new Case(required, "[]", NODES, "requiredDuringSchedulingIgnoredDuringExecution must be an object"),
+                new Case(required, "{\"nodeSelectorTerms\": {}}", NODES, "nodeSelectorTerms must be a list"),
+                new Case(required, "{\"nodeSelectorTerms\": \"x\"}", NODES, "nodeSelectorTerms must be a list"),
+                new Case(required, "{\"nodeSelectorTerms\": [\"x\"]}", NODES, "nodeSelectorTerms.0 must be an object"),
+                new Case(required, "{\"nodeSelectorTerms\": [{\"matchExpressions\": {\"key\": \"zone\"}}]}", NODES,
+                        "nodeSelectorTerms.0.matchExpressions must be a list"),
+                new Case("/spec/volumes", "{}", NODES, "spec.volumes must be a list"),
+                new Case("/spec/volumes", "{}", ClusterView.EMPTY, "spec.volumes must be a list"),
+                new Case("/spec/containers", "{}", NODES, "spec.containers must be a list"),
+                new Case("/spec/containers", "[\"x\"]", NODES, "spec.containers.0 must be an object"),
+                new Case("/spec/containers", "[null]", NODES, "spec.containers.0 must be an object"),
+                new Case("/spec/containers/0/volumeMounts", "{}", NODES,
+                        "spec.containers.0.volumeMounts must be a list"),
+                new Case("/spec/initContainers", "{}", ClusterView.EMPTY, "spec.initContainers must be a list"),
+                new Case("/metadata/annotations", "[]", NODES, "metadata.annotations must be an object"));
+        for (Case c : cases) {
+            ObjectNode pod = sparkPod(EXECUTOR);
+            String parent = c.place().substring(0, c.place().lastIndexOf('/'));
+            pod.withObject(JsonPointer.compile(parent)).set(c.place().substring(parent.length() + 1), json(c.json()));
+            String name = c.place() + " = " + c.json();
+            Decision decision = engine.decide(pod, "spark-team-a", Optional.of(POLICY), c.cluster());
+            assertThat(decision).as(name).isInstanceOf(Decision.Deny.class);
+            assertThat(((Decision.Deny) decision).code()).as(name).isEqualTo(422);
+            assertThat(((Decision.Deny) decision).reason()).as(name).startsWith("s3jars cannot read the pod: ")
+                    .endsWith(c.reason());
+        }
+    }
+
+    /** An expression with a value list of the wrong type is not ours; the pod gets ours beside it. */
+    @Test
+    void aForeignExpressionOfOddShapeIsNotMistakenForOurs() {
+        ObjectNode pod = sparkPod(EXECUTOR);
+        pod.with("spec").withObject("affinity").withObject("nodeAffinity")
+                .withObject("requiredDuringSchedulingIgnoredDuringExecution").putArray("nodeSelectorTerms").addObject()
+                .putArray("matchExpressions").addObject().put("key", "mountpoint.s3jars.io/spark-jars-bucket")
+                .put("operator", "In").putObject("values").put("a", "ready");
+        Decision.Patch patch = patch(pod, NODES);
+        assertThat(patch.operations().findValuesAsText("path")).contains("/spec/affinity/nodeAffinity"
+                + "/requiredDuringSchedulingIgnoredDuringExecution/nodeSelectorTerms/0/matchExpressions/-");
+    }
+
+    /** {@code a.b} and {@code a-b} would both be s3jars-a-b without the hash; in one pod they must not meet. */
+    @Test
+    void bucketsThatDifferOnlyByDotsGetTheirOwnVolumes() {
+        PolicySnapshot policy = Fixtures.policy("""
+                apiVersion: s3jars.io/v1alpha1
+                kind: S3JarsPolicy
+                defaults: {sidecar: {image: mount-s3:1}}
+                buckets: [{name: a.b, nodeMountPath: /mnt/a.b}, {name: a-b, nodeMountPath: /mnt/a-b}]
+                bindings: [{namespaces: [spark-team-a], buckets: [a.b, a-b]}]
+                """);
+        ClusterView bothReady = StaticClusterView.ofNodes(Nodes.readyNodes(1, Map.of(
+                "mountpoint.s3jars.io/a.b", "ready", "mountpoint.s3jars.io/a-b", "ready")));
+        for (ClusterView cluster : List.of(bothReady, ClusterView.EMPTY)) {
+            ObjectNode pod = GoldenInjectionTest.annotate(GoldenInjectionTest.withoutBucketLabel(sparkPod(EXECUTOR)),
+                    PodContract.BUCKETS, "a.b,a-b");
+            Decision.Patch patch = (Decision.Patch) engine.decide(pod, "spark-team-a", Optional.of(policy), cluster);
+            JsonNode patched = Fixtures.apply(patch.operations(), pod);
+            Fixtures.asPod(patched);
+            String mode = patch.mode().label();
+            List<String> ours = patched.at("/spec/volumes").findValuesAsText("name").stream()
+                    .filter(n -> n.startsWith("s3jars-")).toList();
+            assertThat(ours).as(mode).doesNotHaveDuplicates().contains("s3jars-a-b")
+                    .anyMatch(n -> n.matches("s3jars-a-b-[0-9a-f]{8}"));
+            assertThat(patched.at("/spec/containers/0/volumeMounts").findValuesAsText("mountPath")).as(mode)
+                    .contains("/mnt/s3/a.b", "/mnt/s3/a-b");
+            Decision again = engine.decide((ObjectNode) patched, "spark-team-a", Optional.of(policy), cluster);
+            assertThat(((Decision.Patch) again).operations()).as(mode + ", second pass").isEmpty();
+        }
+    }
+
+    private static JsonNode json(String text) {
+        try {
+            return Fixtures.JSON.readTree(text);
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
     }
 
     private Decision.Deny deny(ObjectNode pod) {

@@ -3,6 +3,7 @@ package io.s3jars.mutation;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import io.s3jars.policy.Mode;
 import io.s3jars.policy.PolicySnapshot;
@@ -24,7 +25,7 @@ class HostPathStepsTest {
         new HostPathVolumeStep().apply(plan(List.of("spark-jars-bucket", "shared.libs")), editor);
         JsonNode volumes = editor.pod().at("/spec/volumes");
         assertThat(volumes.toString()).contains("{\"name\":\"s3jars-spark-jars-bucket\",\"hostPath\":{\"path\":\"/mnt/s3\","
-                + "\"type\":\"Directory\"}}", "{\"name\":\"s3jars-shared-libs\",\"hostPath\":{\"path\":\"/mnt/shared-libs\"");
+                + "\"type\":\"Directory\"}}", "{\"name\":\"s3jars-shared-libs-7b1c89a5\",\"hostPath\":{\"path\":\"/mnt/shared-libs\"");
         assertThat(editor.pod().at("/spec/containers/0/volumeMounts").findValuesAsText("mountPath"))
                 .contains("/mnt/s3/spark-jars-bucket", "/mnt/s3/shared.libs");
         assertThat(editor.pod().at("/spec/containers/1").has("volumeMounts")).isFalse();
@@ -60,6 +61,47 @@ class HostPathStepsTest {
         PodEditor editor = new PodEditor(pod);
         new MountReadyAffinityStep().apply(plan(List.of("spark-jars-bucket")), editor);
         assertThat(editor.operations()).hasSize(1);
+    }
+
+    /** Kubernetes: a null or empty term matches no node. Ours would widen it, so it stays as it is. */
+    @Test
+    void termsThatMatchNoNodeAreLeftAlone() {
+        ObjectNode pod = Fixtures.sparkPod(Fixtures.EXECUTOR);
+        ArrayNode terms = nodeSelectorTerms(pod);
+        terms.addObject();
+        terms.addNull();
+        terms.addObject().putArray("matchExpressions");
+        terms.addObject().putNull("matchExpressions").putArray("matchFields");
+        terms.addObject().putArray("matchFields").addObject().put("key", "metadata.name").put("operator", "In")
+                .putArray("values").add("ip-10-0-1-1");
+        PodEditor editor = new PodEditor(pod);
+        new MountReadyAffinityStep().apply(plan(List.of("spark-jars-bucket")), editor);
+        assertThat(editor.operations().findValuesAsText("path")).containsExactly("/spec/affinity/nodeAffinity"
+                + "/requiredDuringSchedulingIgnoredDuringExecution/nodeSelectorTerms/4/matchExpressions");
+        PodEditor again = new PodEditor(editor.pod());
+        new MountReadyAffinityStep().apply(plan(List.of("spark-jars-bucket")), again);
+        assertThat(again.operations()).isEmpty();
+    }
+
+    /** The API server refuses an empty list of terms, so the pod gets one term of its own. */
+    @Test
+    void anEmptyListOfTermsGetsOurTerm() {
+        ObjectNode pod = Fixtures.sparkPod(Fixtures.EXECUTOR);
+        nodeSelectorTerms(pod);
+        PodEditor editor = new PodEditor(pod);
+        new MountReadyAffinityStep().apply(plan(List.of("spark-jars-bucket")), editor);
+        assertThat(editor.operations()).hasSize(1);
+        assertThat(editor.operations().get(0).get("path").asText()).endsWith("/nodeSelectorTerms/-");
+        assertThat(editor.operations().get(0).get("value").toString()).isEqualTo("{\"matchExpressions\":[{\"key\":"
+                + "\"mountpoint.s3jars.io/spark-jars-bucket\",\"operator\":\"In\",\"values\":[\"ready\"]}]}");
+        PodEditor again = new PodEditor(editor.pod());
+        new MountReadyAffinityStep().apply(plan(List.of("spark-jars-bucket")), again);
+        assertThat(again.operations()).isEmpty();
+    }
+
+    private static ArrayNode nodeSelectorTerms(ObjectNode pod) {
+        return ((ObjectNode) pod.get("spec")).withObject("affinity").withObject("nodeAffinity")
+                .withObject("requiredDuringSchedulingIgnoredDuringExecution").putArray("nodeSelectorTerms");
     }
 
     private static InjectionPlan plan(List<String> buckets) {

@@ -5,11 +5,12 @@ import static org.assertj.core.api.Assertions.assertThat;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import io.s3jars.policy.PolicySnapshot;
+import io.s3jars.policy.Sidecar;
 import io.s3jars.testing.Fixtures;
 import java.util.List;
 import org.junit.jupiter.api.Test;
 
-/** One step, on its own: the sidecar's privileges and command line. */
+/** One step, on its own: the sidecar's privileges, command line, cache and names. */
 class MountS3SidecarStepTest {
 
     private static final PolicySnapshot POLICY = Fixtures.testPolicy();
@@ -26,16 +27,20 @@ class MountS3SidecarStepTest {
         assertThat(sidecar.get("command").toString()).isEqualTo("[\"mount-s3\"]");
         assertThat(Fixtures.JSON.convertValue(sidecar.get("args"), List.class)).containsExactly("team-b-jars",
                 "/s3jars/mnt", "--foreground", "--read-only", "--allow-other", "--metadata-ttl", "indefinite", "--cache",
-                "/s3jars/cache", "--uid", "185", "--gid", "185", "--prefix", "jars/");
+                "/s3jars/cache", "--max-cache-size", "1024", "--uid", "185", "--gid", "185", "--prefix", "jars/");
     }
 
+    /** The pod may say runAsNonRoot for its own containers; the sidecar must still run as root. */
     @Test
     void theSidecarGetsWhatFuseAndPropagationNeedAndTheSparkContainerOnlyReadOnly() {
-        PodEditor editor = new PodEditor(Fixtures.sparkPod(Fixtures.EXECUTOR));
+        ObjectNode pod = Fixtures.sparkPod(Fixtures.EXECUTOR);
+        ((ObjectNode) pod.get("spec")).withObject("securityContext").put("runAsNonRoot", true);
+        PodEditor editor = new PodEditor(pod);
         new MountS3SidecarStep().apply(plan("spark-jars-bucket"), editor);
         JsonNode sidecar = editor.pod().at("/spec/initContainers/0");
         assertThat(sidecar.get("restartPolicy").asText()).isEqualTo("Always");
-        assertThat(sidecar.get("securityContext").toString()).isEqualTo("{\"privileged\":true,\"runAsUser\":0}");
+        assertThat(sidecar.get("securityContext").toString())
+                .isEqualTo("{\"privileged\":true,\"runAsUser\":0,\"runAsNonRoot\":false}");
         assertThat(sidecar.at("/volumeMounts/0/mountPropagation").asText()).isEqualTo("Bidirectional");
         assertThat(sidecar.at("/startupProbe/exec/command").toString()).contains("mountpoint");
         JsonNode spark = editor.pod().at("/spec/containers/0");
@@ -45,6 +50,51 @@ class MountS3SidecarStepTest {
                 + "\"readOnly\":true,\"mountPropagation\":\"HostToContainer\"}");
         assertThat(editor.pod().at("/spec/volumes").findValuesAsText("name"))
                 .contains("s3jars-spark-jars-bucket", "s3jars-cache-spark-jars-bucket");
+    }
+
+    /** The cache is bounded by the policy, and its emptyDir leaves room for mount-s3 to overshoot a little. */
+    @Test
+    void theCacheSizeComesFromThePolicyAndBoundsTheCacheVolume() {
+        PolicySnapshot policy = Fixtures.policy("""
+                apiVersion: s3jars.io/v1alpha1
+                kind: S3JarsPolicy
+                defaults: {mode: sidecar, sidecar: {image: mount-s3:1, cacheSizeMiB: 1861}}
+                buckets: [{name: spark-jars-bucket}, {name: small, sidecar: {cacheSizeMiB: 100}}]
+                bindings: [{namespaces: [spark-team-a], buckets: [spark-jars-bucket, small]}]
+                """);
+        record Case(String bucket, String maxCacheSize, String sizeLimit) {
+        }
+        for (Case c : List.of(new Case("spark-jars-bucket", "1861", "2Gi"), new Case("small", "100", "110Mi"))) {
+            BucketMount mount = new BucketMount(policy.bucket(c.bucket()).orElseThrow(), "/mnt/s3");
+            List<String> args = MountS3SidecarStep.arguments(mount.bucket());
+            assertThat(args.get(args.indexOf("--max-cache-size") + 1)).as(c.bucket()).isEqualTo(c.maxCacheSize());
+            assertThat(MountS3SidecarStep.cacheVolume(mount).at("/emptyDir/sizeLimit").asText()).as(c.bucket())
+                    .isEqualTo(c.sizeLimit());
+        }
+        assertThat(Sidecar.DEFAULT.cacheSizeMiB()).isEqualTo(1024);
+    }
+
+    /** The API server stores quantities canonically; the reinvocation check compares what it stored. */
+    @Test
+    void cacheSizeLimitsAreWrittenAsTheApiServerStoresThem() {
+        assertThat(MountS3SidecarStep.mebibytes(1127)).isEqualTo("1127Mi");
+        assertThat(MountS3SidecarStep.mebibytes(2048)).isEqualTo("2Gi");
+        assertThat(MountS3SidecarStep.mebibytes(1536)).isEqualTo("1536Mi");
+        assertThat(MountS3SidecarStep.mebibytes(3 * 1024 * 1024)).isEqualTo("3Ti");
+    }
+
+    /** Dots become dashes; a hash of the bucket name keeps {@code a.b} and {@code a-b} apart. */
+    @Test
+    void namesThatHadToChangeGetAHashSoTheyNeverCollide() {
+        record Case(String bucket, String volume) {
+        }
+        for (Case c : List.of(new Case("a-b", "s3jars-a-b"), new Case("spark-jars-bucket", "s3jars-spark-jars-bucket"))) {
+            assertThat(BucketMount.dnsLabel("s3jars-" + c.bucket())).isEqualTo(c.volume());
+        }
+        for (String prefix : List.of("s3jars-", "s3jars-cache-", "s3jars-mount-")) {
+            String dotted = BucketMount.dnsLabel(prefix + "a.b");
+            assertThat(dotted).matches(prefix + "a-b-[0-9a-f]{8}").isNotEqualTo(BucketMount.dnsLabel(prefix + "a-b"));
+        }
     }
 
     @Test

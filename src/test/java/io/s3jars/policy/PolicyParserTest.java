@@ -46,8 +46,8 @@ class PolicyParserTest {
                 """)).contains(
                 "defaults.mountpath is not a known field (known: allowModeOverride, excludeContainers, mode, mountPath,"
                         + " sidecar, sparkContainers)",
-                "defaults.sidecar.imge is not a known field (known: gid, image, imagePullPolicy, nativeSidecar,"
-                        + " resources, uid)",
+                "defaults.sidecar.imge is not a known field (known: cacheSizeMiB, gid, image, imagePullPolicy,"
+                        + " nativeSidecar, resources, uid)",
                 "buckets[0].regoin is not a known field (known: mountReadyLabels, name, nodeMountPath, prefix, region,"
                         + " sidecar)",
                 "bindings[0].namespace is not a known field (known: buckets, name, namespaces, serviceAccounts)");
@@ -90,6 +90,26 @@ class PolicyParserTest {
                 "bindings[0].buckets[0] 'other' is not declared under buckets");
         assertThat(errors).anyMatch(e -> e.startsWith("buckets[0].name 'Bad_Bucket' is not a valid S3 bucket name"));
         assertThat(errors).anyMatch(e -> e.startsWith("buckets[1].mountReadyLabels.-bad key is not a valid label key"));
+    }
+
+    @Test
+    void cacheSizeIsAPositiveIntegerOfMiBInheritedFieldByField() {
+        PolicySnapshot policy = valid(HEADER + """
+                defaults: {sidecar: {image: mount-s3:1, cacheSizeMiB: 4096}}
+                buckets: [{name: jars}, {name: libs, sidecar: {cacheSizeMiB: 256}}, {name: other, sidecar: {uid: 1}}]
+                """);
+        assertThat(policy.bucket("jars").orElseThrow().sidecar().cacheSizeMiB()).isEqualTo(4096);
+        assertThat(policy.bucket("libs").orElseThrow().sidecar().cacheSizeMiB()).isEqualTo(256);
+        assertThat(policy.bucket("other").orElseThrow().sidecar().cacheSizeMiB()).isEqualTo(4096);
+        assertThat(valid(HEADER + "defaults: {sidecar: {image: i}}\nbuckets: [{name: jars}]\n").bucket("jars")
+                .orElseThrow().sidecar().cacheSizeMiB()).isEqualTo(1024);
+
+        String range = "must be an integer from 1 to 1048576";
+        for (String value : List.of("0", "-5", "1.5", "\"1Gi\"", "1048577", "true")) {
+            assertThat(errors(HEADER + "defaults: {sidecar: {image: i, cacheSizeMiB: " + value + "}}\n"
+                    + "buckets: [{name: jars, sidecar: {cacheSizeMiB: " + value + "}}]\n")).as(value).containsExactly(
+                    "defaults.sidecar.cacheSizeMiB " + range, "buckets[0].sidecar.cacheSizeMiB " + range);
+        }
     }
 
     @Test

@@ -66,6 +66,18 @@ class HostileInputTest {
                 200, "422"));
         cases.add(new Case("labels as a list", "application/json", bytes(review(r -> ((ObjectNode) r.at("/request/object/metadata"))
                 .putArray("labels"))), 200, "422"));
+        cases.add(new Case("spec as a list", "application/json", bytes(review(r -> ((ObjectNode) r.at("/request/object"))
+                .putArray("spec"))), 200, "422"));
+        // hostpath, so the affinity step walks these paths (the test policy's default gives a sidecar here)
+        cases.add(new Case("affinity as a list", "application/json", bytes(review(r -> {
+            annotations(r).put("s3jars.io/mode", "hostpath");
+            ((ObjectNode) r.at("/request/object/spec")).putArray("affinity");
+        })), 200, "422"));
+        cases.add(new Case("required node affinity as a list", "application/json", bytes(review(r -> {
+            annotations(r).put("s3jars.io/mode", "hostpath");
+            ((ObjectNode) r.at("/request/object/spec")).withObject("affinity").withObject("nodeAffinity")
+                    .putArray("requiredDuringSchedulingIgnoredDuringExecution");
+        })), 200, "422"));
         cases.add(new Case("inject label as boolean", "application/json", bytes(review(r -> labels(r).put("s3jars.io/inject", true))),
                 200, "422"));
         for (String bucket : List.of("../etc", "spark-jars-bucket/../x", "x".repeat(1000), "SPARK-JARS-BUCKET",

@@ -65,6 +65,76 @@ class RandomPodShapesTest {
         assertThat(patched).isGreaterThan(1_000);
     }
 
+    /**
+     * Every node of the real pods, one at a time, swapped for a value of another JSON type: the
+     * engine answers with a decision (a malformed pod is a 422), never an exception.
+     */
+    @Test
+    void noNodeOfTheWrongTypeMakesTheEngineThrow() {
+        MutationEngine engine = new MutationEngine();
+        List<JsonNode> replacements = List.of(Fixtures.JSON.createArrayNode(), Fixtures.JSON.createObjectNode(),
+                Fixtures.JSON.getNodeFactory().textNode("x"), Fixtures.JSON.getNodeFactory().numberNode(7),
+                Fixtures.JSON.getNodeFactory().nullNode());
+        int tried = 0;
+        List<ObjectNode> originals = new java.util.ArrayList<>();
+        for (String fixture : FIXTURES) {
+            ObjectNode pod = withInitContainerAndAffinity(Fixtures.sparkPod(fixture));
+            originals.add(pod);
+            for (ClusterView cluster : CLUSTERS) {
+                originals.add(((Decision.Patch) engine.decide(pod, "spark-team-a", Optional.of(POLICY), cluster))
+                        .mutatedPod());
+            }
+        }
+        for (ObjectNode original : originals) {
+            String fixture = original.at("/metadata/name").asText() + " " + original.at("/spec/volumes").size();
+            for (String pointer : pointers(original, "")) {
+                for (JsonNode replacement : replacements) {
+                    ObjectNode pod = original.deepCopy();
+                    JsonNode parent = pod.at(pointer.substring(0, pointer.lastIndexOf('/')));
+                    String last = pointer.substring(pointer.lastIndexOf('/') + 1);
+                    if (parent instanceof ObjectNode object) {
+                        object.set(last.replace("~1", "/").replace("~0", "~"), replacement);
+                    } else {
+                        ((ArrayNode) parent).set(Integer.parseInt(last), replacement);
+                    }
+                    for (ClusterView cluster : CLUSTERS) {
+                        assertThat(engine.decide(pod, "spark-team-a", Optional.of(POLICY), cluster))
+                                .as("%s %s = %s", fixture, pointer, replacement).isNotNull();
+                        tried++;
+                    }
+                }
+            }
+        }
+        System.out.println("reshaped nodes tried: " + tried);
+    }
+
+    /** A pod that reaches every path the steps walk: an affinity term and an init container. */
+    private static ObjectNode withInitContainerAndAffinity(ObjectNode pod) {
+        ObjectNode spec = (ObjectNode) pod.get("spec");
+        spec.withObject("affinity").withObject("nodeAffinity").withObject("requiredDuringSchedulingIgnoredDuringExecution")
+                .putArray("nodeSelectorTerms").addObject().putArray("matchExpressions").addObject().put("key", "zone")
+                .put("operator", "In").putArray("values").add("a");
+        spec.withArray("initContainers").addObject().put("name", "init").putArray("volumeMounts");
+        return pod;
+    }
+
+    private static List<String> pointers(JsonNode node, String at) {
+        List<String> pointers = new java.util.ArrayList<>();
+        if (node.isObject()) {
+            node.fields().forEachRemaining(f -> {
+                String child = at + "/" + f.getKey().replace("~", "~0").replace("/", "~1");
+                pointers.add(child);
+                pointers.addAll(pointers(f.getValue(), child));
+            });
+        } else if (node.isArray()) {
+            for (int i = 0; i < node.size(); i++) {
+                pointers.add(at + "/" + i);
+                pointers.addAll(pointers(node.get(i), at + "/" + i));
+            }
+        }
+        return pointers;
+    }
+
     private static void mutate(ObjectNode pod, Random random) {
         ObjectNode spec = (ObjectNode) pod.get("spec");
         ObjectNode metadata = (ObjectNode) pod.get("metadata");
