@@ -29,6 +29,14 @@ app.kubernetes.io/instance: {{ .Release.Name }}
 {{- toJson $excluded -}}
 {{- end -}}
 
+{{/* The configurations the chart renders, kind/name, for self-managed caBundle patching. */}}
+{{- define "s3jars.webhookConfigurations" -}}
+mutatingwebhookconfiguration/{{ .Values.webhook.name }}
+{{- if or .Values.webhook.guard.enabled .Values.webhook.policyValidation.enabled -}}
+,validatingwebhookconfiguration/{{ .Values.webhook.name }}
+{{- end -}}
+{{- end -}}
+
 {{- define "s3jars.clientConfig" -}}
 service:
   name: {{ include "s3jars.fullname" .root }}

@@ -61,6 +61,9 @@ class HelmChartTest {
         assertThat(env.get("S3JARS_CERTS_MODE").getValue()).isEqualTo("self-managed");
         assertThat(env.get("S3JARS_NAMESPACE").getValueFrom().getFieldRef().getFieldPath()).isEqualTo("metadata.namespace");
         assertThat(env).doesNotContainKey("S3JARS_TLS_CERT");
+        assertThat(env.get("S3JARS_CERTS_WEBHOOK_CONFIGURATIONS").getValue())
+                .isEqualTo("mutatingwebhookconfiguration/s3jars,validatingwebhookconfiguration/s3jars");
+        assertThat(env.get("S3JARS_CERTS_CA_BUNDLE_CHECK_INTERVAL").getValue()).isEqualTo("PT60S");
         assertThat(r.one(PodDisruptionBudget.class).getSpec().getMinAvailable().getIntVal()).isEqualTo(1);
 
         Service service = r.one(Service.class);
@@ -167,6 +170,15 @@ class HelmChartTest {
         var pod = r.one(Deployment.class).getSpec().getTemplate().getSpec();
         assertThat(pod.getPriorityClassName()).isEqualTo("system-cluster-critical");
         assertThat(env(pod.getContainers().get(0)).get("S3JARS_POLICY_CONFIG_MAP_NAME").getValue()).isEqualTo("my-policy");
+    }
+
+    @Test
+    void withoutValidatingWebhooksOnlyTheMutatingConfigurationMustCarryTheCaBundle() {
+        Rendered r = Rendered.chart(Map.of("webhook.guard.enabled", "false", "webhook.policyValidation.enabled", "false"));
+        assertThat(r.all(ValidatingWebhookConfiguration.class)).isEmpty();
+        Container container = r.one(Deployment.class).getSpec().getTemplate().getSpec().getContainers().get(0);
+        assertThat(env(container).get("S3JARS_CERTS_WEBHOOK_CONFIGURATIONS").getValue())
+                .isEqualTo("mutatingwebhookconfiguration/s3jars");
     }
 
     static Map<String, EnvVar> env(Container container) {
