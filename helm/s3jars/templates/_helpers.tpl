@@ -48,6 +48,7 @@ caBundle: {{ required "certs.caBundle is required when certs.mode is secret" .ro
 {{- end }}
 {{- end -}}
 
+{{/* cainjector copies ca.crt of the serving Certificate's Secret: the CA that signed it. */}}
 {{- define "s3jars.caInjection" -}}
 {{- if eq .Values.certs.mode "cert-manager" }}
 annotations:

@@ -121,12 +121,25 @@ class HelmChartTest {
     }
 
     @Test
-    void certManagerModeUsesACertificateAndCaInjection() {
+    void certManagerModeSignsTheServingCertificateWithALongLivedCaAndInjectsThatCa() {
         Rendered r = Rendered.chart(Map.of("certs.mode", "cert-manager"));
-        GenericKubernetesResource certificate = (GenericKubernetesResource) r.kind("Certificate").orElseThrow();
-        assertThat(certificate.getAdditionalProperties().toString()).contains("s3jars.s3jars-system.svc");
-        assertThat(r.kind("Issuer")).isPresent();
-        String injection = "s3jars-system/s3jars";
+        assertThat(r.kinds("Issuer")).extracting(i -> i.getMetadata().getName() + " " + i.get("spec"))
+                .containsExactly("s3jars-selfsigned {selfSigned={}}", "s3jars-ca {ca={secretName=s3jars-ca}}");
+        List<GenericKubernetesResource> certificates = r.kinds("Certificate");
+        assertThat(certificates).extracting(c -> c.getMetadata().getName()).containsExactly("s3jars-ca", "s3jars");
+        GenericKubernetesResource ca = certificates.get(0);
+        assertThat(ca.<Boolean>get("spec", "isCA")).isTrue();
+        assertThat(ca.<String>get("spec", "secretName")).isEqualTo("s3jars-ca");
+        assertThat(ca.<String>get("spec", "duration")).isEqualTo("87600h");
+        assertThat(ca.<String>get("spec", "privateKey", "rotationPolicy")).isEqualTo("Never");
+        assertThat(ca.<Object>get("spec", "issuerRef").toString()).isEqualTo("{name=s3jars-selfsigned, kind=Issuer}");
+        GenericKubernetesResource serving = certificates.get(1);
+        assertThat(serving.<Object>get("spec", "isCA")).isNull();
+        assertThat(serving.<String>get("spec", "secretName")).isEqualTo("s3jars-tls");
+        assertThat(serving.<Object>get("spec", "issuerRef").toString()).isEqualTo("{name=s3jars-ca, kind=Issuer}");
+        assertThat(serving.<List<String>>get("spec", "dnsNames")).contains("s3jars.s3jars-system.svc");
+        // cainjector takes ca.crt from the Secret of the Certificate named here: the serving one, whose ca.crt is the CA.
+        String injection = "s3jars-system/" + serving.getMetadata().getName();
         assertThat(r.one(MutatingWebhookConfiguration.class).getMetadata().getAnnotations())
                 .containsEntry("cert-manager.io/inject-ca-from", injection);
         assertThat(r.one(ValidatingWebhookConfiguration.class).getMetadata().getAnnotations())
@@ -136,6 +149,16 @@ class HelmChartTest {
         assertThat(env(container).get("S3JARS_CERTS_MODE").getValue()).isEqualTo("files");
         assertThat(rules(r.one(Role.class).getRules())).noneMatch(rule -> rule.contains("secrets"));
         assertThat(rules(r.one(ClusterRole.class).getRules())).noneMatch(rule -> rule.contains("webhookconfigurations"));
+    }
+
+    @Test
+    void certManagerWithYourIssuerRendersOnlyTheServingCertificate() {
+        Rendered r = Rendered.chart(Map.of("certs.mode", "cert-manager", "certs.certManager.issuerRef.name", "corp-ca",
+                "certs.certManager.issuerRef.kind", "ClusterIssuer"));
+        assertThat(r.kinds("Issuer")).isEmpty();
+        GenericKubernetesResource serving = r.kinds("Certificate").stream().collect(onlyElement());
+        assertThat(serving.getMetadata().getName()).isEqualTo("s3jars");
+        assertThat(serving.<Object>get("spec", "issuerRef").toString()).isEqualTo("{kind=ClusterIssuer, name=corp-ca}");
     }
 
     @Test
@@ -179,6 +202,13 @@ class HelmChartTest {
         Container container = r.one(Deployment.class).getSpec().getTemplate().getSpec().getContainers().get(0);
         assertThat(env(container).get("S3JARS_CERTS_WEBHOOK_CONFIGURATIONS").getValue())
                 .isEqualTo("mutatingwebhookconfiguration/s3jars");
+    }
+
+    private static <T> java.util.stream.Collector<T, ?, T> onlyElement() {
+        return Collectors.collectingAndThen(Collectors.toList(), list -> {
+            assertThat(list).hasSize(1);
+            return list.get(0);
+        });
     }
 
     static Map<String, EnvVar> env(Container container) {

@@ -1,6 +1,7 @@
 package io.s3jars.deploy;
 
 import com.marcnuri.helm.Helm;
+import io.fabric8.kubernetes.api.model.GenericKubernetesResource;
 import io.fabric8.kubernetes.api.model.HasMetadata;
 import io.fabric8.kubernetes.client.utils.KubernetesSerialization;
 import java.nio.file.Path;
@@ -42,6 +43,11 @@ record Rendered(String yaml, List<HasMetadata> objects) {
 
     <T extends HasMetadata> List<T> all(Class<T> type) {
         return objects.stream().filter(type::isInstance).map(type::cast).toList();
+    }
+
+    /** Objects of a kind fabric8 has no class for (cert-manager, Prometheus Operator), in rendering order. */
+    List<GenericKubernetesResource> kinds(String kind) {
+        return objects.stream().filter(o -> kind.equals(o.getKind())).map(GenericKubernetesResource.class::cast).toList();
     }
 
     Optional<HasMetadata> kind(String kind) {
