@@ -103,12 +103,45 @@ class HelmChartTest {
                 "kubernetes.io/metadata.name NotIn [kube-system, s3jars-system]", "s3jars.io/guard NotIn [exempt]");
         assertThat(guard.getMatchConditions().get(0).getExpression()).contains("hostPath");
 
+    }
+
+    /**
+     * RBAC is exactly what the code calls: informers list and watch (nodes, namespaces, the policy
+     * ConfigMap by a metadata.name field selector), Events are created, the Secret is created,
+     * read and replaced, and the webhook configurations are read and patched (fabric8's edit()).
+     */
+    @Test
+    void rbacGrantsExactlyTheCallsTheWebhookMakes() {
+        Rendered r = Rendered.chart(Map.of());
         assertThat(rules(r.one(ClusterRole.class).getRules())).containsExactly(
-                "[] [nodes] [get, list, watch] []", "[] [namespaces] [get, list, watch] []",
+                "[] [nodes] [list, watch] []",
+                "[] [namespaces] [list, watch] []",
                 "[admissionregistration.k8s.io] [mutatingwebhookconfigurations, validatingwebhookconfigurations]"
-                        + " [get, patch, update] [s3jars]");
-        assertThat(rules(r.one(Role.class).getRules())).containsExactly("[] [configmaps] [get, list, watch] []",
-                "[] [events] [create] []", "[] [secrets] [get, create, update] []");
+                        + " [get, patch] [s3jars]");
+        assertThat(rules(r.one(Role.class).getRules())).containsExactly(
+                "[] [configmaps] [list, watch] [s3jars-policy]",
+                "[] [events] [create] []",
+                "[] [secrets] [create] []",
+                "[] [secrets] [get, update] [s3jars-tls]");
+
+        Rendered other = Rendered.chart(Map.of("policy.create", "false", "policy.existingConfigMap", "my-policy",
+                "certs.secretName", "my-tls", "webhook.name", "my-webhook", "webhook.guard.enabled", "false",
+                "webhook.policyValidation.enabled", "false"));
+        assertThat(rules(other.one(ClusterRole.class).getRules())).containsExactly(
+                "[] [nodes] [list, watch] []",
+                "[] [namespaces] [list, watch] []",
+                "[admissionregistration.k8s.io] [mutatingwebhookconfigurations] [get, patch] [my-webhook]");
+        assertThat(rules(other.one(Role.class).getRules())).containsExactly(
+                "[] [configmaps] [list, watch] [my-policy]",
+                "[] [events] [create] []",
+                "[] [secrets] [create] []",
+                "[] [secrets] [get, update] [my-tls]");
+
+        Rendered files = Rendered.chart(Map.of("certs.mode", "cert-manager"));
+        assertThat(rules(files.one(ClusterRole.class).getRules())).containsExactly(
+                "[] [nodes] [list, watch] []", "[] [namespaces] [list, watch] []");
+        assertThat(rules(files.one(Role.class).getRules())).containsExactly(
+                "[] [configmaps] [list, watch] [s3jars-policy]", "[] [events] [create] []");
     }
 
     @Test
@@ -147,8 +180,6 @@ class HelmChartTest {
         Container container = r.one(Deployment.class).getSpec().getTemplate().getSpec().getContainers().get(0);
         assertThat(env(container).get("S3JARS_TLS_CERT").getValue()).isEqualTo("/etc/s3jars/tls/tls.crt");
         assertThat(env(container).get("S3JARS_CERTS_MODE").getValue()).isEqualTo("files");
-        assertThat(rules(r.one(Role.class).getRules())).noneMatch(rule -> rule.contains("secrets"));
-        assertThat(rules(r.one(ClusterRole.class).getRules())).noneMatch(rule -> rule.contains("webhookconfigurations"));
     }
 
     @Test
