@@ -52,7 +52,10 @@ class HelmChartTest {
         assertThat(container.getSecurityContext().getCapabilities().getDrop()).containsExactly("ALL");
         assertThat(container.getResources().getLimits()).doesNotContainKey("cpu");
         assertThat(container.getLifecycle().getPreStop().getExec().getCommand()).containsExactly("sleep", "10");
-        assertThat(pod.getTerminationGracePeriodSeconds()).isGreaterThan(10L + 15);
+        assertThat(env(container).get("QUARKUS_SHUTDOWN_TIMEOUT").getValue()).isEqualTo("20s");
+        assertThat(pod.getTerminationGracePeriodSeconds()).isEqualTo(35L).isGreaterThan(10L + 20);
+        assertThat(env(container).get("JAVA_OPTS_APPEND").getValue()).isEqualTo(
+                "-Djava.util.logging.manager=org.jboss.logmanager.LogManager -XX:MaxRAMPercentage=60 -XX:+UseSerialGC");
         assertThat(container.getReadinessProbe().getHttpGet().getPath()).isEqualTo("/q/health/ready");
         assertThat(container.getLivenessProbe().getHttpGet().getPort().getStrVal()).isEqualTo("management");
         assertThat(container.getPorts()).anyMatch(p -> p.getName().equals("management") && p.getContainerPort() == 9000)
@@ -224,6 +227,22 @@ class HelmChartTest {
         var pod = r.one(Deployment.class).getSpec().getTemplate().getSpec();
         assertThat(pod.getPriorityClassName()).isEqualTo("system-cluster-critical");
         assertThat(env(pod.getContainers().get(0)).get("S3JARS_POLICY_CONFIG_MAP_NAME").getValue()).isEqualTo("my-policy");
+    }
+
+    @Test
+    void theLogManagerFlagSurvivesOtherJavaOptsAndTheGracePeriodCoversTheStop() {
+        for (String javaOpts : List.of("-Xmx256m", "")) {
+            Container container = Rendered.chart(Map.of("javaOpts", javaOpts)).one(Deployment.class).getSpec()
+                    .getTemplate().getSpec().getContainers().get(0);
+            assertThat(env(container).get("JAVA_OPTS_APPEND").getValue())
+                    .isEqualTo(("-Djava.util.logging.manager=org.jboss.logmanager.LogManager " + javaOpts).trim());
+        }
+        assertThatThrownBy(() -> Rendered.chart(Map.of("terminationGracePeriodSeconds", "30")))
+                .hasMessageContaining("terminationGracePeriodSeconds (30) must exceed preStopSleepSeconds"
+                        + " + shutdownTimeoutSeconds (30)");
+        var pod = Rendered.chart(Map.of("preStopSleepSeconds", "5", "shutdownTimeoutSeconds", "40",
+                "terminationGracePeriodSeconds", "50")).one(Deployment.class).getSpec().getTemplate().getSpec();
+        assertThat(env(pod.getContainers().get(0)).get("QUARKUS_SHUTDOWN_TIMEOUT").getValue()).isEqualTo("40s");
     }
 
     @Test
