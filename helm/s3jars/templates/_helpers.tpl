@@ -29,6 +29,20 @@ app.kubernetes.io/instance: {{ .Release.Name }}
 {{- toJson $excluded -}}
 {{- end -}}
 
+{{/*
+The guard's failurePolicy. Unless set, Fail only with matchConditions: without them every pod
+CREATE in a non-excluded namespace reaches the guard, and Fail would refuse them all while s3jars is down.
+*/}}
+{{- define "s3jars.guardFailurePolicy" -}}
+{{- if .Values.webhook.guard.failurePolicy -}}
+{{- .Values.webhook.guard.failurePolicy -}}
+{{- else if .Values.webhook.matchConditions -}}
+Fail
+{{- else -}}
+Ignore
+{{- end -}}
+{{- end -}}
+
 {{/* The configurations the chart renders, kind/name, for self-managed caBundle patching. */}}
 {{- define "s3jars.webhookConfigurations" -}}
 mutatingwebhookconfiguration/{{ .Values.webhook.name }}

@@ -97,7 +97,8 @@ class HelmChartTest {
         assertThat(policy.getRules().get(0).getResources()).containsExactly("configmaps");
         assertThat(policy.getNamespaceSelector().getMatchLabels())
                 .containsExactly(Map.entry("kubernetes.io/metadata.name", Rendered.NAMESPACE));
-        assertThat(policy.getMatchConditions().get(0).getExpression()).contains("s3jars-policy");
+        assertThat(policy.getMatchConditions().get(0).getExpression())
+                .isEqualTo("has(object.metadata.name) && object.metadata.name == 's3jars-policy'");
         assertThat(policy.getFailurePolicy()).isEqualTo("Ignore");
         ValidatingWebhook guard = validating.get(1);
         assertThat(guard.getObjectSelector()).isNull();
@@ -105,6 +106,7 @@ class HelmChartTest {
         assertThat(expressions(guard.getNamespaceSelector().getMatchExpressions())).containsExactly(
                 "kubernetes.io/metadata.name NotIn [kube-system, s3jars-system]", "s3jars.io/guard NotIn [exempt]");
         assertThat(guard.getMatchConditions().get(0).getExpression()).contains("hostPath");
+        assertThat(guard.getFailurePolicy()).isEqualTo("Fail");
 
     }
 
@@ -227,6 +229,53 @@ class HelmChartTest {
         var pod = r.one(Deployment.class).getSpec().getTemplate().getSpec();
         assertThat(pod.getPriorityClassName()).isEqualTo("system-cluster-critical");
         assertThat(env(pod.getContainers().get(0)).get("S3JARS_POLICY_CONFIG_MAP_NAME").getValue()).isEqualTo("my-policy");
+    }
+
+    /**
+     * Kubernetes 1.27 drops matchConditions silently (alpha, off), so the chart refuses it. Without
+     * matchConditions the guard sees every pod CREATE, so its failurePolicy defaults to Ignore.
+     */
+    @Test
+    void matchConditionsOnAndOffAndTheGuardsFailurePolicy() {
+        Rendered on = Rendered.chart(Map.of(), "1.28.0");
+        assertThat(on.one(MutatingWebhookConfiguration.class).getWebhooks()).allMatch(w -> w.getMatchConditions().size() == 1);
+        List<ValidatingWebhook> validating = on.one(ValidatingWebhookConfiguration.class).getWebhooks();
+        assertThat(validating).allMatch(w -> w.getMatchConditions().size() == 1);
+        assertThat(validating).extracting(ValidatingWebhook::getFailurePolicy).containsExactly("Ignore", "Fail");
+
+        Rendered off = Rendered.chart(Map.of("webhook.matchConditions", "false"));
+        assertThat(off.one(MutatingWebhookConfiguration.class).getWebhooks()).allMatch(w -> w.getMatchConditions() == null
+                || w.getMatchConditions().isEmpty());
+        validating = off.one(ValidatingWebhookConfiguration.class).getWebhooks();
+        assertThat(validating).allMatch(w -> w.getMatchConditions() == null || w.getMatchConditions().isEmpty());
+        assertThat(validating).extracting(ValidatingWebhook::getFailurePolicy).containsExactly("Ignore", "Ignore");
+        assertThat(off.one(MutatingWebhookConfiguration.class).getWebhooks().get(0).getFailurePolicy()).isEqualTo("Fail");
+
+        Rendered offButFail = Rendered.chart(Map.of("webhook.matchConditions", "false", "webhook.guard.failurePolicy", "Fail"));
+        assertThat(offButFail.one(ValidatingWebhookConfiguration.class).getWebhooks().get(1).getFailurePolicy())
+                .isEqualTo("Fail");
+        Rendered onButIgnore = Rendered.chart(Map.of("webhook.guard.failurePolicy", "Ignore"));
+        assertThat(onButIgnore.one(ValidatingWebhookConfiguration.class).getWebhooks().get(1).getFailurePolicy())
+                .isEqualTo("Ignore");
+
+        assertThatThrownBy(() -> Rendered.chart(Map.of(), "1.27.9")).hasMessageContaining("kubeVersion");
+    }
+
+    @Test
+    void theNotesSayWhatTheGuardRefusesWhileS3jarsIsDown() {
+        assertThat(notes(Map.of())).contains("ANY pod with a hostPath volume", "(kube-system, s3jars-system, and")
+                .doesNotContain("not affected");
+        assertThat(notes(Map.of("webhook.matchConditions", "false"))).contains("lets pods through unchecked");
+        assertThat(notes(Map.of("webhook.matchConditions", "false", "webhook.guard.failurePolicy", "Fail")))
+                .contains("refuses EVERY pod");
+    }
+
+    private static String notes(Map<String, Object> values) {
+        var install = new Helm(Rendered.CHART).install().withName("s3jars").withNamespace(Rendered.NAMESPACE)
+                .withKubeVersion("1.30.0").clientOnly().dryRun();
+        values.forEach(install::set);
+        String output = install.call().getOutput();
+        return output.substring(output.indexOf("NOTES:"));
     }
 
     @Test

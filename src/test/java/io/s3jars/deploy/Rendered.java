@@ -18,7 +18,11 @@ record Rendered(String yaml, List<HasMetadata> objects) {
     private static final KubernetesSerialization SERIALIZATION = new KubernetesSerialization();
 
     static Rendered chart(Map<String, Object> values) {
-        var template = new Helm(CHART).template().withName("s3jars").withNamespace(NAMESPACE).withKubeVersion("1.30.0");
+        return chart(values, "1.30.0");
+    }
+
+    static Rendered chart(Map<String, Object> values, String kubeVersion) {
+        var template = new Helm(CHART).template().withName("s3jars").withNamespace(NAMESPACE).withKubeVersion(kubeVersion);
         values.forEach(template::set);
         return parse(template.call());
     }
