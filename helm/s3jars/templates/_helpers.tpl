@@ -29,6 +29,28 @@ app.kubernetes.io/instance: {{ .Release.Name }}
 {{- toJson $excluded -}}
 {{- end -}}
 
+{{/*
+The guard's failurePolicy. Unless set, Fail only with matchConditions: without them every pod
+CREATE in a non-excluded namespace reaches the guard, and Fail would refuse them all while s3jars is down.
+*/}}
+{{- define "s3jars.guardFailurePolicy" -}}
+{{- if .Values.webhook.guard.failurePolicy -}}
+{{- .Values.webhook.guard.failurePolicy -}}
+{{- else if .Values.webhook.matchConditions -}}
+Fail
+{{- else -}}
+Ignore
+{{- end -}}
+{{- end -}}
+
+{{/* The configurations the chart renders, kind/name, for self-managed caBundle patching. */}}
+{{- define "s3jars.webhookConfigurations" -}}
+mutatingwebhookconfiguration/{{ .Values.webhook.name }}
+{{- if or .Values.webhook.guard.enabled .Values.webhook.policyValidation.enabled -}}
+,validatingwebhookconfiguration/{{ .Values.webhook.name }}
+{{- end -}}
+{{- end -}}
+
 {{- define "s3jars.clientConfig" -}}
 service:
   name: {{ include "s3jars.fullname" .root }}
@@ -40,6 +62,7 @@ caBundle: {{ required "certs.caBundle is required when certs.mode is secret" .ro
 {{- end }}
 {{- end -}}
 
+{{/* cainjector copies ca.crt of the serving Certificate's Secret: the CA that signed it. */}}
 {{- define "s3jars.caInjection" -}}
 {{- if eq .Values.certs.mode "cert-manager" }}
 annotations:

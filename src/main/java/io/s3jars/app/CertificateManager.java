@@ -10,6 +10,8 @@ import io.quarkus.tls.TlsConfigurationRegistry;
 import io.s3jars.config.S3JarsConfig;
 import io.s3jars.tls.Pem;
 import io.s3jars.tls.SelfManagedCertificates;
+import io.s3jars.tls.SelfManagedCertificates.Settlement;
+import io.s3jars.tls.SelfManagedCertificates.WebhookConfiguration;
 import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.enterprise.event.Event;
 import jakarta.enterprise.event.Observes;
@@ -18,28 +20,36 @@ import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Clock;
+import java.time.Duration;
+import java.util.List;
+import java.util.Optional;
 import java.util.concurrent.Executors;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.TimeUnit;
+import java.util.function.Supplier;
 import org.jboss.logging.Logger;
 
 /**
- * Self-managed certificates in cluster mode: at start, and then every check interval, settle the
- * shared Secret, write its certificate to the serving files and reload the TLS configuration, so
- * new connections get the new certificate while open ones finish on the old. Also exports the
- * serving certificate's expiry, whatever the mode.
+ * Self-managed certificates in cluster mode. At start the shared Secret is settled, retried with
+ * backoff until it first succeeds; then the full check runs every check interval and the caBundle
+ * check every caBundle interval. Whatever certificate the Secret holds is written to the serving
+ * files and the TLS configuration reloaded, so new connections get it while open ones finish on
+ * the old. Also exports the serving certificate's expiry, whatever the mode.
  */
 @ApplicationScoped
 public class CertificateManager {
 
     static final String TLS_CONFIGURATION = "webhook";
+    static final Duration FIRST_RETRY = Duration.ofSeconds(1);
+    static final Duration MAX_RETRY = Duration.ofSeconds(30);
     private static final Logger LOG = Logger.getLogger(CertificateManager.class);
 
     private final S3JarsConfig config;
     private final TlsConfigurationRegistry registry;
     private final Event<CertificateUpdatedEvent> updates;
-    private volatile boolean settled;
     private volatile String servedPem;
+    private volatile Settlement last;
+    private volatile String lastFailure;
     private ScheduledExecutorService renewer;
 
     public CertificateManager(S3JarsConfig config, TlsConfigurationRegistry registry, Event<CertificateUpdatedEvent> updates) {
@@ -52,17 +62,14 @@ public class CertificateManager {
         Gauge.builder("s3jars.tls.certificate.expiry.timestamp.seconds", this, CertificateManager::expirySeconds)
                 .description("notAfter of the serving certificate").register(meters);
         if (!selfManaged()) {
-            settled = true;
             return;
         }
-        SelfManagedCertificates certificates = new SelfManagedCertificates(client.get(), new SelfManagedCertificates.Settings(
-                config.namespace(), config.certs().secret(), config.certs().service(),
-                config.certs().webhookConfigurations(), config.certs().renewBefore(), config.certs().serverLifetime(),
-                config.certs().caLifetime()), Clock.systemUTC());
+        SelfManagedCertificates certificates = new SelfManagedCertificates(client.get(), settings(config), Clock.systemUTC());
         renewer = Executors.newSingleThreadScheduledExecutor(r -> new Thread(r, "s3jars-certificates"));
-        renewer.execute(() -> settle(certificates));
-        long every = config.certs().checkInterval().toSeconds();
-        renewer.scheduleWithFixedDelay(() -> settle(certificates), every, every, TimeUnit.SECONDS);
+        new RetryUntilFirstSuccess(renewer, FIRST_RETRY, MAX_RETRY).start(() -> settle(certificates), () -> {
+            every(config.certs().checkInterval(), () -> settle(certificates));
+            every(config.certs().caBundleCheckInterval(), () -> recheck(certificates));
+        });
     }
 
     void onStop(@Observes ShutdownEvent event) {
@@ -71,30 +78,92 @@ public class CertificateManager {
         }
     }
 
-    /** True once the served certificate is the one the API server trusts (always in files mode). */
+    /**
+     * The self-managed settings, checked so that a value that cannot work stops the start with
+     * its name rather than misbehaving later.
+     */
+    static SelfManagedCertificates.Settings settings(S3JarsConfig config) {
+        S3JarsConfig.Certs certs = config.certs();
+        positive("S3JARS_CERTS_CHECK_INTERVAL", certs.checkInterval());
+        positive("S3JARS_CERTS_CA_BUNDLE_CHECK_INTERVAL", certs.caBundleCheckInterval());
+        return new SelfManagedCertificates.Settings(config.namespace(), certs.secret(), certs.service(),
+                SelfManagedCertificates.Settings.configurations(certs.webhookConfigurations()), certs.renewBefore(),
+                certs.serverLifetime(), certs.caLifetime());
+    }
+
+    private static void positive(String name, Duration interval) {
+        if (interval.isZero() || interval.isNegative()) {
+            throw new IllegalArgumentException(name + " must be a positive duration such as PT1H, not " + interval);
+        }
+    }
+
+    /**
+     * True once the served certificate is the one in the Secret and every webhook configuration
+     * exists and trusts it (always in files mode).
+     */
     public boolean settled() {
-        return settled;
+        Settlement settlement = last;
+        return !selfManaged() || (settlement != null && settlement.complete());
+    }
+
+    /** Configurations that the last check did not find; they cannot carry the caBundle. */
+    public List<String> missingConfigurations() {
+        Settlement settlement = last;
+        return settlement == null ? List.of()
+                : settlement.missingConfigurations().stream().map(WebhookConfiguration::toString).toList();
+    }
+
+    /** Why the last check failed, if it did. */
+    public Optional<String> lastFailure() {
+        return Optional.ofNullable(lastFailure);
     }
 
     public boolean selfManaged() {
-        return "self-managed".equals(config.certs().mode()) && config.policyFile().isEmpty();
+        return config.certs().mode() == S3JarsConfig.CertsMode.SELF_MANAGED && config.policyFile().isEmpty();
     }
 
-    /** Never throws: a failed attempt is retried at the next interval while the current certificate keeps serving. */
-    void settle(SelfManagedCertificates certificates) {
+    /** The full check, which may issue. Never throws: the current certificate keeps serving meanwhile. */
+    boolean settle(SelfManagedCertificates certificates) {
+        return check("settle", () -> Optional.of(certificates.settle()));
+    }
+
+    /** The frequent check, which never issues. */
+    void recheck(SelfManagedCertificates certificates) {
+        check("check the caBundle of", certificates::recheck);
+    }
+
+    private boolean check(String what, Supplier<Optional<Settlement>> check) {
         try {
-            SelfManagedCertificates.Material material = certificates.ensure();
-            if (!material.certificatePem().equals(servedPem)) {
-                serve(material);
-                servedPem = material.certificatePem();
-                LOG.infof("serving certificate %s, valid until %s", material.certificate().getSerialNumber().toString(16),
-                        material.certificate().getNotAfter());
-            }
-            settled = true;
+            check.get().ifPresent(this::apply);
+            lastFailure = null;
         } catch (RuntimeException e) {
-            LOG.errorf(e, "could not settle self-managed certificates in Secret %s/%s; retrying in %s", config.namespace(),
-                    config.certs().secret(), config.certs().checkInterval());
+            lastFailure = e.getClass().getSimpleName() + ": " + e.getMessage();
+            LOG.errorf(e, "could not %s self-managed certificates (Secret %s/%s); the current certificate keeps serving",
+                    what, config.namespace(), config.certs().secret());
         }
+        return settled();
+    }
+
+    private void apply(Settlement settlement) {
+        SelfManagedCertificates.Material material = settlement.material();
+        if (!material.certificatePem().equals(servedPem)) {
+            serve(material);
+            servedPem = material.certificatePem();
+            LOG.infof("serving certificate %s, valid until %s", material.certificate().getSerialNumber().toString(16),
+                    material.certificate().getNotAfter());
+        }
+        Settlement previous = last;
+        if (!settlement.complete() && (previous == null
+                || !previous.missingConfigurations().equals(settlement.missingConfigurations()))) {
+            LOG.errorf("webhook configuration(s) %s not found: they cannot carry the caBundle; not ready until they exist",
+                    settlement.missingConfigurations());
+        }
+        last = settlement;
+    }
+
+    private void every(Duration interval, Runnable task) {
+        long millis = interval.toMillis();
+        renewer.scheduleWithFixedDelay(task, millis, millis, TimeUnit.MILLISECONDS);
     }
 
     /** Replaces the serving files, certificate and key together, and reloads the TLS configuration. */

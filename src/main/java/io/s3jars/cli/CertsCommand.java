@@ -10,10 +10,14 @@ import java.nio.charset.StandardCharsets;
 import java.nio.file.DirectoryStream;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.nio.file.attribute.PosixFilePermission;
+import java.nio.file.attribute.PosixFilePermissions;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.Base64;
 import java.util.List;
+import java.util.Set;
+import org.bouncycastle.util.IPAddress;
 
 /**
  * {@code certs}: a CA and a serving certificate for {@code <service>.<namespace>.svc}, written as
@@ -24,6 +28,8 @@ public final class CertsCommand {
 
     private static final String USAGE = "usage: certs --service NAME --namespace NS --out DIR [--dns NAME]... [--ip ADDR]..."
             + " [--rsa] [--ca-days N] [--days N] [--secret NAME] [--webhook-config DIR]";
+
+    private static final Set<PosixFilePermission> OWNER_ONLY = PosixFilePermissions.fromString("rw-------");
 
     private CertsCommand() {
     }
@@ -44,9 +50,9 @@ public final class CertsCommand {
         try {
             serving.writeTo(o.out);
             Files.writeString(o.out.resolve("cabundle.b64"), caBundle + "\n");
-            Files.writeString(o.out.resolve("secret.yaml"), secret(o, serving));
+            writeOwnerOnly(o.out.resolve("secret.yaml"), secret(o, serving));
             if (o.webhookConfig != null) {
-                Files.writeString(o.webhookConfig.resolve("tls-secret.yaml"), secret(o, serving));
+                writeOwnerOnly(o.webhookConfig.resolve("tls-secret.yaml"), secret(o, serving));
                 int patched = patchCaBundles(o.webhookConfig, caBundle);
                 out.println("wrote " + o.webhookConfig.resolve("tls-secret.yaml") + " and patched caBundle in " + patched
                         + " file(s) under " + o.webhookConfig);
@@ -68,6 +74,22 @@ public final class CertsCommand {
                 + "  tls.crt: " + b64.encodeToString(serving.certificatePem().getBytes(StandardCharsets.US_ASCII)) + "\n"
                 + "  tls.key: " + b64.encodeToString(serving.keyPem().getBytes(StandardCharsets.US_ASCII)) + "\n"
                 + "  ca.crt: " + b64.encodeToString(serving.caPem().getBytes(StandardCharsets.US_ASCII)) + "\n";
+    }
+
+    /**
+     * The Secret manifests hold the private key, so like tls.key they are readable by the owner
+     * only. The mode is set before the key is written, also when the file exists (the
+     * placeholder tls-secret.yaml). Filesystems without POSIX modes keep their own ACLs.
+     */
+    static void writeOwnerOnly(Path file, String text) throws IOException {
+        if (file.getFileSystem().supportedFileAttributeViews().contains("posix")) {
+            if (Files.exists(file)) {
+                Files.setPosixFilePermissions(file, OWNER_ONLY);
+            } else {
+                Files.createFile(file, PosixFilePermissions.asFileAttribute(OWNER_ONLY));
+            }
+        }
+        Files.writeString(file, text);
     }
 
     /** Replaces every {@code caBundle:} value in the YAML files of {@code dir}. */
@@ -106,7 +128,7 @@ public final class CertsCommand {
                     case "--namespace", "-n" -> o.namespace = value(args, ++i);
                     case "--out" -> o.out = Path.of(value(args, ++i));
                     case "--dns" -> o.dns.add(value(args, ++i));
-                    case "--ip" -> o.ips.add(value(args, ++i));
+                    case "--ip" -> o.ips.add(ip(value(args, ++i)));
                     case "--secret" -> o.secret = value(args, ++i);
                     case "--webhook-config" -> o.webhookConfig = Path.of(value(args, ++i));
                     case "--rsa" -> o.algorithm = KeyAlgorithm.RSA_2048;
@@ -126,6 +148,15 @@ public final class CertsCommand {
                 throw new IllegalArgumentException(args[i - 1] + " needs a value");
             }
             return args[i];
+        }
+
+        /** A literal IPv4 or IPv6 address; names and CIDR ranges are not SANs of type IP. */
+        private static String ip(String text) {
+            if (!IPAddress.isValid(text)) {
+                throw new IllegalArgumentException("--ip needs an IPv4 or IPv6 address such as 10.0.0.7 or fd00::7, not '"
+                        + text + "' (use --dns for names)");
+            }
+            return text;
         }
 
         private static long days(String text) {

@@ -48,14 +48,21 @@ public interface S3JarsConfig {
         Optional<Path> key();
     }
 
-    interface Certs {
+    /** Where the serving certificate comes from; written {@code files} and {@code self-managed}, anything else stops the start. */
+    enum CertsMode {
+        /** The files of {@link Tls} (a mounted Secret, cert-manager), re-read periodically. */
+        FILES,
         /**
-         * {@code files}: the files of {@link Tls} (a mounted Secret, cert-manager), re-read periodically.
-         * {@code self-managed}: cluster mode keeps a CA and serving certificate in {@link #secret()},
-         * renews them and patches the webhook configurations' caBundle.
+         * Cluster mode keeps a CA and serving certificate in {@link Certs#secret()}, renews them and
+         * patches the webhook configurations' caBundle.
          */
+        SELF_MANAGED
+    }
+
+    interface Certs {
+        /** {@code files} or {@code self-managed}, see {@link CertsMode}. */
         @WithDefault("files")
-        String mode();
+        CertsMode mode();
 
         /** Secret holding the self-managed certificates, in the webhook's namespace. */
         @WithDefault("s3jars-tls")
@@ -65,7 +72,11 @@ public interface S3JarsConfig {
         @WithDefault("s3jars")
         String service();
 
-        /** Mutating and Validating webhook configurations whose caBundle is patched. */
+        /**
+         * Webhook configurations whose caBundle is kept: {@code mutatingwebhookconfiguration/NAME},
+         * {@code validatingwebhookconfiguration/NAME}, or a bare {@code NAME} for both kinds. Each must
+         * exist for the webhook to be ready.
+         */
         @WithDefault("s3jars")
         List<String> webhookConfigurations();
 
@@ -81,8 +92,18 @@ public interface S3JarsConfig {
         @WithDefault("P3650D")
         Duration caLifetime();
 
-        /** How often replicas re-read the Secret and renew when due. */
+        /**
+         * How often replicas re-read the Secret and renew when due, once the first check has
+         * succeeded; until then they retry after 1 s, doubling up to 30 s.
+         */
         @WithDefault("PT1H")
         Duration checkInterval();
+
+        /**
+         * How often replicas check that the webhook configurations exist and carry the Secret's CA
+         * bundle, restoring it (say, after a reinstall) and adopting a certificate another replica renewed.
+         */
+        @WithDefault("PT60S")
+        Duration caBundleCheckInterval();
     }
 }

@@ -1,11 +1,14 @@
 package io.s3jars.tls;
 
+import io.fabric8.kubernetes.api.model.HasMetadata;
 import io.fabric8.kubernetes.api.model.Secret;
 import io.fabric8.kubernetes.api.model.SecretBuilder;
 import io.fabric8.kubernetes.api.model.admissionregistration.v1.MutatingWebhook;
 import io.fabric8.kubernetes.api.model.admissionregistration.v1.ValidatingWebhook;
+import io.fabric8.kubernetes.api.model.admissionregistration.v1.WebhookClientConfig;
 import io.fabric8.kubernetes.client.KubernetesClient;
 import io.fabric8.kubernetes.client.KubernetesClientException;
+import io.fabric8.kubernetes.client.dsl.Resource;
 import java.nio.charset.StandardCharsets;
 import java.security.KeyPair;
 import java.security.cert.X509Certificate;
@@ -19,6 +22,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.Objects;
 import java.util.Optional;
+import java.util.function.Function;
 import org.jboss.logging.Logger;
 
 /**
@@ -49,13 +53,67 @@ public final class SelfManagedCertificates {
         }
     }
 
-    public record Settings(String namespace, String secret, String service, List<String> webhookConfigurations,
+    /**
+     * What a check found: the material to serve, and the webhook configurations that do not exist.
+     * A missing configuration cannot carry the caBundle, so the webhook is not settled until it is
+     * back (re-created by a reinstall, say) and patched.
+     */
+    public record Settlement(Material material, List<WebhookConfiguration> missingConfigurations) {
+        public Settlement {
+            missingConfigurations = List.copyOf(missingConfigurations);
+        }
+
+        public boolean complete() {
+            return missingConfigurations.isEmpty();
+        }
+    }
+
+    /** A webhook configuration whose caBundle is kept, written {@code kind/name} as kubectl does. */
+    public record WebhookConfiguration(String kind, String name) {
+        public static final String MUTATING = "mutatingwebhookconfiguration";
+        public static final String VALIDATING = "validatingwebhookconfiguration";
+
+        /** {@code mutatingwebhookconfiguration/NAME}, {@code validatingwebhookconfiguration/NAME}, or a bare NAME for both. */
+        public static List<WebhookConfiguration> parse(String entry) {
+            int slash = entry.indexOf('/');
+            if (slash < 0) {
+                return List.of(new WebhookConfiguration(MUTATING, entry), new WebhookConfiguration(VALIDATING, entry));
+            }
+            String kind = entry.substring(0, slash);
+            if (!kind.equals(MUTATING) && !kind.equals(VALIDATING)) {
+                throw new IllegalArgumentException("webhook configuration '" + entry + "' must be NAME, " + MUTATING
+                        + "/NAME or " + VALIDATING + "/NAME");
+            }
+            return List.of(new WebhookConfiguration(kind, entry.substring(slash + 1)));
+        }
+
+        @Override
+        public String toString() {
+            return kind + "/" + name;
+        }
+    }
+
+    public record Settings(String namespace, String secret, String service, List<WebhookConfiguration> webhookConfigurations,
             Duration renewBefore, Duration serverLifetime, Duration caLifetime) {
         public Settings {
             if (serverLifetime.compareTo(renewBefore) <= 0) {
                 throw new IllegalArgumentException("the serving certificate lifetime (" + serverLifetime
                         + ") must be longer than the renewal window (" + renewBefore + "), or it is renewed forever");
             }
+            if (caLifetime.compareTo(serverLifetime.plus(renewBefore)) <= 0) {
+                throw new IllegalArgumentException("the CA lifetime (" + caLifetime + ") must be longer than the serving"
+                        + " certificate lifetime plus the renewal window (" + serverLifetime.plus(renewBefore)
+                        + "), or every renewal makes a new CA and a certificate can outlive its CA");
+            }
+            if (webhookConfigurations.isEmpty()) {
+                throw new IllegalArgumentException("no webhook configuration to keep the caBundle of");
+            }
+            webhookConfigurations = List.copyOf(webhookConfigurations);
+        }
+
+        /** The configurations named by {@code entries} (see {@link WebhookConfiguration#parse}). */
+        public static List<WebhookConfiguration> configurations(List<String> entries) {
+            return entries.stream().flatMap(e -> WebhookConfiguration.parse(e).stream()).distinct().toList();
         }
     }
 
@@ -69,15 +127,33 @@ public final class SelfManagedCertificates {
         this.clock = clock;
     }
 
-    /** Makes the Secret hold certificates valid beyond the renewal window, and the webhook configurations trust them. */
+    /**
+     * The full check: makes the Secret hold certificates valid beyond the renewal window, issuing
+     * them when due, and the webhook configurations trust them.
+     */
+    public Settlement settle() {
+        Material material = ensure();
+        return new Settlement(material, patchCaBundles(material.caBundlePem()));
+    }
+
+    /**
+     * The frequent check, which never issues: the Secret's current material, whoever wrote it,
+     * and its caBundle put back on configurations that lost it. Empty when the Secret is missing
+     * or not usable; the next {@link #settle()} issues then.
+     */
+    public Optional<Settlement> recheck() {
+        return usable(readSecret()).map(m -> new Settlement(m, patchCaBundles(m.caBundlePem())));
+    }
+
+    /** Makes the Secret hold certificates valid beyond the renewal window. */
     public Material ensure() {
         for (int attempt = 1; attempt <= ATTEMPTS; attempt++) {
-            Secret secret = client.secrets().inNamespace(settings.namespace()).withName(settings.secret()).get();
+            Secret secret = readSecret();
             Optional<Material> current = usable(secret);
             if (current.isPresent()) {
-                patchCaBundles(current.get().caBundlePem());
                 return current.get();
             }
+            LOG.infof("issuing new certificates into Secret %s/%s", settings.namespace(), settings.secret());
             Map<String, String> data = issue(secret);
             try {
                 write(secret, data);
@@ -113,10 +189,14 @@ public final class SelfManagedCertificates {
                 return Optional.of(new Material(cert, key, bundle, leaf));
             }
         } catch (Exception unusable) {
-            LOG.infof("Secret %s/%s is not usable as is (%s); issuing new certificates", settings.namespace(),
-                    settings.secret(), unusable.getMessage());
+            LOG.infof("Secret %s/%s is not usable as is (%s)", settings.namespace(), settings.secret(),
+                    unusable.getMessage());
         }
         return Optional.empty();
+    }
+
+    private Secret readSecret() {
+        return client.secrets().inNamespace(settings.namespace()).withName(settings.secret()).get();
     }
 
     /** Keeps the CA while it outlives the next serving certificate; otherwise starts a new one, trusting both. */
@@ -178,14 +258,13 @@ public final class SelfManagedCertificates {
     }
 
     /**
-     * Sets caBundle on every webhook of the s3jars webhook configurations; absent configurations
-     * are skipped. Replicas may patch at the same moment: a conflict is retried on a fresh read.
+     * Sets caBundle on every webhook of the configured webhook configurations and returns those
+     * that do not exist. Replicas may patch at the same moment: a conflict is retried on a fresh read.
      */
-    public void patchCaBundles(String bundlePem) {
+    public List<WebhookConfiguration> patchCaBundles(String bundlePem) {
         for (int attempt = 1; ; attempt++) {
             try {
-                patchCaBundlesOnce(bundlePem);
-                return;
+                return patchCaBundlesOnce(bundlePem);
             } catch (KubernetesClientException e) {
                 if (e.getCode() != 409 || attempt == ATTEMPTS) {
                     throw e;
@@ -194,31 +273,40 @@ public final class SelfManagedCertificates {
         }
     }
 
-    private void patchCaBundlesOnce(String bundlePem) {
+    private List<WebhookConfiguration> patchCaBundlesOnce(String bundlePem) {
         String caBundle = Base64.getEncoder().encodeToString(bundlePem.getBytes(StandardCharsets.US_ASCII));
         var admission = client.admissionRegistration().v1();
-        for (String name : settings.webhookConfigurations()) {
-            var mutating = admission.mutatingWebhookConfigurations().withName(name);
-            var current = mutating.get();
-            if (current != null && current.getWebhooks().stream().map(MutatingWebhook::getClientConfig)
-                    .anyMatch(c -> !Objects.equals(c.getCaBundle(), caBundle))) {
-                mutating.edit(c -> {
-                    c.getWebhooks().forEach(w -> w.getClientConfig().setCaBundle(caBundle));
-                    return c;
-                });
-                LOG.infof("patched caBundle of MutatingWebhookConfiguration %s", name);
-            }
-            var validating = admission.validatingWebhookConfigurations().withName(name);
-            var currentValidating = validating.get();
-            if (currentValidating != null && currentValidating.getWebhooks().stream()
-                    .map(ValidatingWebhook::getClientConfig).anyMatch(c -> !Objects.equals(c.getCaBundle(), caBundle))) {
-                validating.edit(c -> {
-                    c.getWebhooks().forEach(w -> w.getClientConfig().setCaBundle(caBundle));
-                    return c;
-                });
-                LOG.infof("patched caBundle of ValidatingWebhookConfiguration %s", name);
+        List<WebhookConfiguration> missing = new ArrayList<>();
+        for (WebhookConfiguration configuration : settings.webhookConfigurations()) {
+            boolean found = configuration.kind().equals(WebhookConfiguration.MUTATING)
+                    ? keepCaBundle(admission.mutatingWebhookConfigurations().withName(configuration.name()),
+                            c -> c.getWebhooks().stream().map(MutatingWebhook::getClientConfig).toList(), caBundle,
+                            configuration)
+                    : keepCaBundle(admission.validatingWebhookConfigurations().withName(configuration.name()),
+                            c -> c.getWebhooks().stream().map(ValidatingWebhook::getClientConfig).toList(), caBundle,
+                            configuration);
+            if (!found) {
+                missing.add(configuration);
             }
         }
+        return missing;
+    }
+
+    /** False if the configuration does not exist; otherwise its webhooks carry {@code caBundle} afterwards. */
+    private static <T extends HasMetadata> boolean keepCaBundle(Resource<T> resource,
+            Function<T, List<WebhookClientConfig>> clientConfigs, String caBundle, WebhookConfiguration configuration) {
+        T current = resource.get();
+        if (current == null) {
+            return false;
+        }
+        if (clientConfigs.apply(current).stream().anyMatch(c -> !Objects.equals(c.getCaBundle(), caBundle))) {
+            resource.edit(c -> {
+                clientConfigs.apply(c).forEach(config -> config.setCaBundle(caBundle));
+                return c;
+            });
+            LOG.infof("patched caBundle of %s", configuration);
+        }
+        return true;
     }
 
     private Instant now() {

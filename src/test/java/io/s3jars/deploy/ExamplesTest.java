@@ -6,10 +6,13 @@ import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import com.fasterxml.jackson.dataformat.yaml.YAMLFactory;
+import io.fabric8.kubernetes.api.model.ConfigMap;
 import io.fabric8.kubernetes.api.model.GenericKubernetesResource;
 import io.fabric8.kubernetes.api.model.HasMetadata;
+import io.fabric8.kubernetes.api.model.Namespace;
 import io.fabric8.kubernetes.api.model.Pod;
 import io.fabric8.kubernetes.api.model.apps.DaemonSet;
+import io.fabric8.kubernetes.api.model.rbac.ClusterRoleBinding;
 import io.s3jars.cluster.ClusterView;
 import io.s3jars.mutation.Decision;
 import io.s3jars.mutation.MutationEngine;
@@ -19,6 +22,7 @@ import io.s3jars.policy.PolicySnapshot;
 import io.s3jars.testing.Fixtures;
 import java.io.IOException;
 import java.io.StringReader;
+import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.List;
@@ -26,6 +30,9 @@ import java.util.Map;
 import java.util.Optional;
 import java.util.Properties;
 import java.util.Set;
+import java.util.concurrent.TimeUnit;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
 import java.util.stream.Stream;
 import org.junit.jupiter.api.DynamicTest;
 import org.junit.jupiter.api.Test;
@@ -98,6 +105,54 @@ class ExamplesTest {
         assertThat(pod.getTolerations()).anyMatch(t -> "Exists".equals(t.getOperator()) && t.getKey() == null);
         assertThat(pod.getContainers().get(0).getVolumeMounts())
                 .anyMatch(m -> "Bidirectional".equals(m.getMountPropagation()));
+    }
+
+    @Test
+    void theNodeAgentRunsInItsOwnPrivilegedNamespaceExemptFromTheGuard() throws IOException {
+        Rendered agent = Rendered.parse(Files.readString(EXAMPLES.resolve("node-agent/daemonset.yaml")));
+        Namespace namespace = agent.one(Namespace.class);
+        assertThat(namespace.getMetadata().getName()).isEqualTo("s3jars-node");
+        assertThat(namespace.getMetadata().getLabels()).containsEntry("pod-security.kubernetes.io/enforce", "privileged")
+                .containsEntry("s3jars.io/guard", "exempt");
+        assertThat(agent.objects()).filteredOn(o -> !(o instanceof Namespace) && o.getMetadata().getNamespace() != null)
+                .isNotEmpty().allMatch(o -> o.getMetadata().getNamespace().equals("s3jars-node"));
+        assertThat(agent.objects()).filteredOn(o -> o instanceof ClusterRoleBinding).singleElement()
+                .satisfies(b -> assertThat(((ClusterRoleBinding) b).getSubjects().get(0).getNamespace())
+                        .isEqualTo("s3jars-node"));
+        // The webhook's own namespace stays restricted: the agent must not run there.
+        Namespace webhook = Rendered.parse(Files.readString(Path.of("webhook-config/namespace.yaml"))).one(Namespace.class);
+        assertThat(webhook.getMetadata().getLabels()).containsEntry("pod-security.kubernetes.io/enforce", "restricted");
+    }
+
+    /** {@code bash -n} on every shell script the examples embed: the agent, the user-data and the scripts it writes. */
+    @TestFactory
+    Stream<DynamicTest> embeddedShellScriptsAreValidBash() throws IOException {
+        Map<String, String> scripts = new java.util.LinkedHashMap<>();
+        Rendered agent = Rendered.parse(Files.readString(EXAMPLES.resolve("node-agent/daemonset.yaml")));
+        scripts.put("daemonset.yaml agent.sh", agent.one(ConfigMap.class).getData().get("agent.sh"));
+        String userData = YAML.readTree(EXAMPLES.resolve("node-agent/karpenter-ec2nodeclass.yaml").toFile())
+                .at("/spec/userData").asText();
+        String shellPart = userData.substring(userData.indexOf("#!/bin/bash"), userData.indexOf("\n--//--"));
+        scripts.put("karpenter-ec2nodeclass.yaml user-data", shellPart);
+        Matcher heredoc = Pattern.compile("(?ms)<<'(\\w+)'\n(.*?)\n\\1$").matcher(shellPart);
+        while (heredoc.find()) {
+            if (heredoc.group(2).startsWith("#!/bin/bash")) {
+                scripts.put("karpenter-ec2nodeclass.yaml user-data, heredoc " + heredoc.group(1), heredoc.group(2));
+            }
+        }
+        assertThat(scripts).hasSize(3);
+        assertThat(scripts.values()).allMatch(script -> script.contains("kubectl label node"));
+        return scripts.entrySet().stream().map(e -> DynamicTest.dynamicTest(e.getKey(), () -> bashSyntax(e.getValue())));
+    }
+
+    private static void bashSyntax(String script) throws IOException, InterruptedException {
+        Process bash = new ProcessBuilder("bash", "-n").redirectErrorStream(true).start();
+        try (var stdin = bash.getOutputStream()) {
+            stdin.write(script.getBytes(StandardCharsets.UTF_8));
+        }
+        String output = new String(bash.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
+        assertThat(bash.waitFor(30, TimeUnit.SECONDS)).isTrue();
+        assertThat(bash.exitValue()).as("bash -n: " + output).isZero();
     }
 
     /** A real Spark pod of that role carrying the example's labels, through the engine with examples/policy.yaml. */

@@ -52,7 +52,10 @@ class HelmChartTest {
         assertThat(container.getSecurityContext().getCapabilities().getDrop()).containsExactly("ALL");
         assertThat(container.getResources().getLimits()).doesNotContainKey("cpu");
         assertThat(container.getLifecycle().getPreStop().getExec().getCommand()).containsExactly("sleep", "10");
-        assertThat(pod.getTerminationGracePeriodSeconds()).isGreaterThan(10L + 15);
+        assertThat(env(container).get("QUARKUS_SHUTDOWN_TIMEOUT").getValue()).isEqualTo("20s");
+        assertThat(pod.getTerminationGracePeriodSeconds()).isEqualTo(35L).isGreaterThan(10L + 20);
+        assertThat(env(container).get("JAVA_OPTS_APPEND").getValue()).isEqualTo(
+                "-Djava.util.logging.manager=org.jboss.logmanager.LogManager -XX:MaxRAMPercentage=60 -XX:+UseSerialGC");
         assertThat(container.getReadinessProbe().getHttpGet().getPath()).isEqualTo("/q/health/ready");
         assertThat(container.getLivenessProbe().getHttpGet().getPort().getStrVal()).isEqualTo("management");
         assertThat(container.getPorts()).anyMatch(p -> p.getName().equals("management") && p.getContainerPort() == 9000)
@@ -61,6 +64,9 @@ class HelmChartTest {
         assertThat(env.get("S3JARS_CERTS_MODE").getValue()).isEqualTo("self-managed");
         assertThat(env.get("S3JARS_NAMESPACE").getValueFrom().getFieldRef().getFieldPath()).isEqualTo("metadata.namespace");
         assertThat(env).doesNotContainKey("S3JARS_TLS_CERT");
+        assertThat(env.get("S3JARS_CERTS_WEBHOOK_CONFIGURATIONS").getValue())
+                .isEqualTo("mutatingwebhookconfiguration/s3jars,validatingwebhookconfiguration/s3jars");
+        assertThat(env.get("S3JARS_CERTS_CA_BUNDLE_CHECK_INTERVAL").getValue()).isEqualTo("PT60S");
         assertThat(r.one(PodDisruptionBudget.class).getSpec().getMinAvailable().getIntVal()).isEqualTo(1);
 
         Service service = r.one(Service.class);
@@ -91,7 +97,8 @@ class HelmChartTest {
         assertThat(policy.getRules().get(0).getResources()).containsExactly("configmaps");
         assertThat(policy.getNamespaceSelector().getMatchLabels())
                 .containsExactly(Map.entry("kubernetes.io/metadata.name", Rendered.NAMESPACE));
-        assertThat(policy.getMatchConditions().get(0).getExpression()).contains("s3jars-policy");
+        assertThat(policy.getMatchConditions().get(0).getExpression())
+                .isEqualTo("has(object.metadata.name) && object.metadata.name == 's3jars-policy'");
         assertThat(policy.getFailurePolicy()).isEqualTo("Ignore");
         ValidatingWebhook guard = validating.get(1);
         assertThat(guard.getObjectSelector()).isNull();
@@ -99,13 +106,47 @@ class HelmChartTest {
         assertThat(expressions(guard.getNamespaceSelector().getMatchExpressions())).containsExactly(
                 "kubernetes.io/metadata.name NotIn [kube-system, s3jars-system]", "s3jars.io/guard NotIn [exempt]");
         assertThat(guard.getMatchConditions().get(0).getExpression()).contains("hostPath");
+        assertThat(guard.getFailurePolicy()).isEqualTo("Fail");
 
+    }
+
+    /**
+     * RBAC is exactly what the code calls: informers list and watch (nodes, namespaces, the policy
+     * ConfigMap by a metadata.name field selector), Events are created, the Secret is created,
+     * read and replaced, and the webhook configurations are read and patched (fabric8's edit()).
+     */
+    @Test
+    void rbacGrantsExactlyTheCallsTheWebhookMakes() {
+        Rendered r = Rendered.chart(Map.of());
         assertThat(rules(r.one(ClusterRole.class).getRules())).containsExactly(
-                "[] [nodes] [get, list, watch] []", "[] [namespaces] [get, list, watch] []",
+                "[] [nodes] [list, watch] []",
+                "[] [namespaces] [list, watch] []",
                 "[admissionregistration.k8s.io] [mutatingwebhookconfigurations, validatingwebhookconfigurations]"
-                        + " [get, patch, update] [s3jars]");
-        assertThat(rules(r.one(Role.class).getRules())).containsExactly("[] [configmaps] [get, list, watch] []",
-                "[] [events] [create] []", "[] [secrets] [get, create, update] []");
+                        + " [get, patch] [s3jars]");
+        assertThat(rules(r.one(Role.class).getRules())).containsExactly(
+                "[] [configmaps] [list, watch] [s3jars-policy]",
+                "[] [events] [create] []",
+                "[] [secrets] [create] []",
+                "[] [secrets] [get, update] [s3jars-tls]");
+
+        Rendered other = Rendered.chart(Map.of("policy.create", "false", "policy.existingConfigMap", "my-policy",
+                "certs.secretName", "my-tls", "webhook.name", "my-webhook", "webhook.guard.enabled", "false",
+                "webhook.policyValidation.enabled", "false"));
+        assertThat(rules(other.one(ClusterRole.class).getRules())).containsExactly(
+                "[] [nodes] [list, watch] []",
+                "[] [namespaces] [list, watch] []",
+                "[admissionregistration.k8s.io] [mutatingwebhookconfigurations] [get, patch] [my-webhook]");
+        assertThat(rules(other.one(Role.class).getRules())).containsExactly(
+                "[] [configmaps] [list, watch] [my-policy]",
+                "[] [events] [create] []",
+                "[] [secrets] [create] []",
+                "[] [secrets] [get, update] [my-tls]");
+
+        Rendered files = Rendered.chart(Map.of("certs.mode", "cert-manager"));
+        assertThat(rules(files.one(ClusterRole.class).getRules())).containsExactly(
+                "[] [nodes] [list, watch] []", "[] [namespaces] [list, watch] []");
+        assertThat(rules(files.one(Role.class).getRules())).containsExactly(
+                "[] [configmaps] [list, watch] [s3jars-policy]", "[] [events] [create] []");
     }
 
     @Test
@@ -118,12 +159,25 @@ class HelmChartTest {
     }
 
     @Test
-    void certManagerModeUsesACertificateAndCaInjection() {
+    void certManagerModeSignsTheServingCertificateWithALongLivedCaAndInjectsThatCa() {
         Rendered r = Rendered.chart(Map.of("certs.mode", "cert-manager"));
-        GenericKubernetesResource certificate = (GenericKubernetesResource) r.kind("Certificate").orElseThrow();
-        assertThat(certificate.getAdditionalProperties().toString()).contains("s3jars.s3jars-system.svc");
-        assertThat(r.kind("Issuer")).isPresent();
-        String injection = "s3jars-system/s3jars";
+        assertThat(r.kinds("Issuer")).extracting(i -> i.getMetadata().getName() + " " + i.get("spec"))
+                .containsExactly("s3jars-selfsigned {selfSigned={}}", "s3jars-ca {ca={secretName=s3jars-ca}}");
+        List<GenericKubernetesResource> certificates = r.kinds("Certificate");
+        assertThat(certificates).extracting(c -> c.getMetadata().getName()).containsExactly("s3jars-ca", "s3jars");
+        GenericKubernetesResource ca = certificates.get(0);
+        assertThat(ca.<Boolean>get("spec", "isCA")).isTrue();
+        assertThat(ca.<String>get("spec", "secretName")).isEqualTo("s3jars-ca");
+        assertThat(ca.<String>get("spec", "duration")).isEqualTo("87600h");
+        assertThat(ca.<String>get("spec", "privateKey", "rotationPolicy")).isEqualTo("Never");
+        assertThat(ca.<Object>get("spec", "issuerRef").toString()).isEqualTo("{name=s3jars-selfsigned, kind=Issuer}");
+        GenericKubernetesResource serving = certificates.get(1);
+        assertThat(serving.<Object>get("spec", "isCA")).isNull();
+        assertThat(serving.<String>get("spec", "secretName")).isEqualTo("s3jars-tls");
+        assertThat(serving.<Object>get("spec", "issuerRef").toString()).isEqualTo("{name=s3jars-ca, kind=Issuer}");
+        assertThat(serving.<List<String>>get("spec", "dnsNames")).contains("s3jars.s3jars-system.svc");
+        // cainjector takes ca.crt from the Secret of the Certificate named here: the serving one, whose ca.crt is the CA.
+        String injection = "s3jars-system/" + serving.getMetadata().getName();
         assertThat(r.one(MutatingWebhookConfiguration.class).getMetadata().getAnnotations())
                 .containsEntry("cert-manager.io/inject-ca-from", injection);
         assertThat(r.one(ValidatingWebhookConfiguration.class).getMetadata().getAnnotations())
@@ -131,8 +185,16 @@ class HelmChartTest {
         Container container = r.one(Deployment.class).getSpec().getTemplate().getSpec().getContainers().get(0);
         assertThat(env(container).get("S3JARS_TLS_CERT").getValue()).isEqualTo("/etc/s3jars/tls/tls.crt");
         assertThat(env(container).get("S3JARS_CERTS_MODE").getValue()).isEqualTo("files");
-        assertThat(rules(r.one(Role.class).getRules())).noneMatch(rule -> rule.contains("secrets"));
-        assertThat(rules(r.one(ClusterRole.class).getRules())).noneMatch(rule -> rule.contains("webhookconfigurations"));
+    }
+
+    @Test
+    void certManagerWithYourIssuerRendersOnlyTheServingCertificate() {
+        Rendered r = Rendered.chart(Map.of("certs.mode", "cert-manager", "certs.certManager.issuerRef.name", "corp-ca",
+                "certs.certManager.issuerRef.kind", "ClusterIssuer"));
+        assertThat(r.kinds("Issuer")).isEmpty();
+        GenericKubernetesResource serving = r.kinds("Certificate").stream().collect(onlyElement());
+        assertThat(serving.getMetadata().getName()).isEqualTo("s3jars");
+        assertThat(serving.<Object>get("spec", "issuerRef").toString()).isEqualTo("{kind=ClusterIssuer, name=corp-ca}");
     }
 
     @Test
@@ -167,6 +229,85 @@ class HelmChartTest {
         var pod = r.one(Deployment.class).getSpec().getTemplate().getSpec();
         assertThat(pod.getPriorityClassName()).isEqualTo("system-cluster-critical");
         assertThat(env(pod.getContainers().get(0)).get("S3JARS_POLICY_CONFIG_MAP_NAME").getValue()).isEqualTo("my-policy");
+    }
+
+    /**
+     * Kubernetes 1.27 drops matchConditions silently (alpha, off), so the chart refuses it. Without
+     * matchConditions the guard sees every pod CREATE, so its failurePolicy defaults to Ignore.
+     */
+    @Test
+    void matchConditionsOnAndOffAndTheGuardsFailurePolicy() {
+        Rendered on = Rendered.chart(Map.of(), "1.28.0");
+        assertThat(on.one(MutatingWebhookConfiguration.class).getWebhooks()).allMatch(w -> w.getMatchConditions().size() == 1);
+        List<ValidatingWebhook> validating = on.one(ValidatingWebhookConfiguration.class).getWebhooks();
+        assertThat(validating).allMatch(w -> w.getMatchConditions().size() == 1);
+        assertThat(validating).extracting(ValidatingWebhook::getFailurePolicy).containsExactly("Ignore", "Fail");
+
+        Rendered off = Rendered.chart(Map.of("webhook.matchConditions", "false"));
+        assertThat(off.one(MutatingWebhookConfiguration.class).getWebhooks()).allMatch(w -> w.getMatchConditions() == null
+                || w.getMatchConditions().isEmpty());
+        validating = off.one(ValidatingWebhookConfiguration.class).getWebhooks();
+        assertThat(validating).allMatch(w -> w.getMatchConditions() == null || w.getMatchConditions().isEmpty());
+        assertThat(validating).extracting(ValidatingWebhook::getFailurePolicy).containsExactly("Ignore", "Ignore");
+        assertThat(off.one(MutatingWebhookConfiguration.class).getWebhooks().get(0).getFailurePolicy()).isEqualTo("Fail");
+
+        Rendered offButFail = Rendered.chart(Map.of("webhook.matchConditions", "false", "webhook.guard.failurePolicy", "Fail"));
+        assertThat(offButFail.one(ValidatingWebhookConfiguration.class).getWebhooks().get(1).getFailurePolicy())
+                .isEqualTo("Fail");
+        Rendered onButIgnore = Rendered.chart(Map.of("webhook.guard.failurePolicy", "Ignore"));
+        assertThat(onButIgnore.one(ValidatingWebhookConfiguration.class).getWebhooks().get(1).getFailurePolicy())
+                .isEqualTo("Ignore");
+
+        assertThatThrownBy(() -> Rendered.chart(Map.of(), "1.27.9")).hasMessageContaining("kubeVersion");
+    }
+
+    @Test
+    void theNotesSayWhatTheGuardRefusesWhileS3jarsIsDown() {
+        assertThat(notes(Map.of())).contains("ANY pod with a hostPath volume", "(kube-system, s3jars-system, and")
+                .doesNotContain("not affected");
+        assertThat(notes(Map.of("webhook.matchConditions", "false"))).contains("lets pods through unchecked");
+        assertThat(notes(Map.of("webhook.matchConditions", "false", "webhook.guard.failurePolicy", "Fail")))
+                .contains("refuses EVERY pod");
+    }
+
+    private static String notes(Map<String, Object> values) {
+        var install = new Helm(Rendered.CHART).install().withName("s3jars").withNamespace(Rendered.NAMESPACE)
+                .withKubeVersion("1.30.0").clientOnly().dryRun();
+        values.forEach(install::set);
+        String output = install.call().getOutput();
+        return output.substring(output.indexOf("NOTES:"));
+    }
+
+    @Test
+    void theLogManagerFlagSurvivesOtherJavaOptsAndTheGracePeriodCoversTheStop() {
+        for (String javaOpts : List.of("-Xmx256m", "")) {
+            Container container = Rendered.chart(Map.of("javaOpts", javaOpts)).one(Deployment.class).getSpec()
+                    .getTemplate().getSpec().getContainers().get(0);
+            assertThat(env(container).get("JAVA_OPTS_APPEND").getValue())
+                    .isEqualTo(("-Djava.util.logging.manager=org.jboss.logmanager.LogManager " + javaOpts).trim());
+        }
+        assertThatThrownBy(() -> Rendered.chart(Map.of("terminationGracePeriodSeconds", "30")))
+                .hasMessageContaining("terminationGracePeriodSeconds (30) must exceed preStopSleepSeconds"
+                        + " + shutdownTimeoutSeconds (30)");
+        var pod = Rendered.chart(Map.of("preStopSleepSeconds", "5", "shutdownTimeoutSeconds", "40",
+                "terminationGracePeriodSeconds", "50")).one(Deployment.class).getSpec().getTemplate().getSpec();
+        assertThat(env(pod.getContainers().get(0)).get("QUARKUS_SHUTDOWN_TIMEOUT").getValue()).isEqualTo("40s");
+    }
+
+    @Test
+    void withoutValidatingWebhooksOnlyTheMutatingConfigurationMustCarryTheCaBundle() {
+        Rendered r = Rendered.chart(Map.of("webhook.guard.enabled", "false", "webhook.policyValidation.enabled", "false"));
+        assertThat(r.all(ValidatingWebhookConfiguration.class)).isEmpty();
+        Container container = r.one(Deployment.class).getSpec().getTemplate().getSpec().getContainers().get(0);
+        assertThat(env(container).get("S3JARS_CERTS_WEBHOOK_CONFIGURATIONS").getValue())
+                .isEqualTo("mutatingwebhookconfiguration/s3jars");
+    }
+
+    private static <T> java.util.stream.Collector<T, ?, T> onlyElement() {
+        return Collectors.collectingAndThen(Collectors.toList(), list -> {
+            assertThat(list).hasSize(1);
+            return list.get(0);
+        });
     }
 
     static Map<String, EnvVar> env(Container container) {

@@ -1,6 +1,7 @@
 package io.s3jars.deploy;
 
 import com.marcnuri.helm.Helm;
+import io.fabric8.kubernetes.api.model.GenericKubernetesResource;
 import io.fabric8.kubernetes.api.model.HasMetadata;
 import io.fabric8.kubernetes.client.utils.KubernetesSerialization;
 import java.nio.file.Path;
@@ -17,7 +18,11 @@ record Rendered(String yaml, List<HasMetadata> objects) {
     private static final KubernetesSerialization SERIALIZATION = new KubernetesSerialization();
 
     static Rendered chart(Map<String, Object> values) {
-        var template = new Helm(CHART).template().withName("s3jars").withNamespace(NAMESPACE).withKubeVersion("1.30.0");
+        return chart(values, "1.30.0");
+    }
+
+    static Rendered chart(Map<String, Object> values, String kubeVersion) {
+        var template = new Helm(CHART).template().withName("s3jars").withNamespace(NAMESPACE).withKubeVersion(kubeVersion);
         values.forEach(template::set);
         return parse(template.call());
     }
@@ -42,6 +47,11 @@ record Rendered(String yaml, List<HasMetadata> objects) {
 
     <T extends HasMetadata> List<T> all(Class<T> type) {
         return objects.stream().filter(type::isInstance).map(type::cast).toList();
+    }
+
+    /** Objects of a kind fabric8 has no class for (cert-manager, Prometheus Operator), in rendering order. */
+    List<GenericKubernetesResource> kinds(String kind) {
+        return objects.stream().filter(o -> kind.equals(o.getKind())).map(GenericKubernetesResource.class::cast).toList();
     }
 
     Optional<HasMetadata> kind(String kind) {

@@ -10,6 +10,7 @@ import java.io.PrintStream;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.nio.file.attribute.PosixFilePermissions;
 import java.security.cert.X509Certificate;
 import java.util.Base64;
 import java.util.List;
@@ -75,6 +76,35 @@ class CertsCommandTest {
                         + caBundle + "\n");
         assertThat(Files.readString(manifests.resolve("tls-secret.yaml"))).isEqualTo(Files.readString(
                 out.resolve("pki/secret.yaml")));
+    }
+
+    @Test
+    void secretManifestsHoldingTheKeyAreOwnerOnly() throws Exception {
+        Path manifests = Files.createDirectory(out.resolve("manifests"));
+        Path placeholder = Files.writeString(manifests.resolve("tls-secret.yaml"), "placeholder\n");
+        Files.setPosixFilePermissions(placeholder, PosixFilePermissions.fromString("rw-r--r--"));
+        assertThat(certs("--service", "s3jars", "--namespace", "ns", "--out", out.resolve("pki").toString(),
+                "--webhook-config", manifests.toString())).isZero();
+        for (Path file : List.of(out.resolve("pki/secret.yaml"), placeholder, out.resolve("pki/tls.key"))) {
+            assertThat(Files.getPosixFilePermissions(file)).as(file.toString())
+                    .isEqualTo(PosixFilePermissions.fromString("rw-------"));
+        }
+        assertThat(Files.readString(placeholder)).contains("tls.key: ");
+    }
+
+    @Test
+    void anInvalidIpIsBadInputWithAMessage() {
+        for (String ip : List.of("10.0.0.256", "webhook.example.com", "10.0.0.0/8", "")) {
+            ByteArrayOutputStream errors = new ByteArrayOutputStream();
+            int code = CertsCommand.run(new String[] {"--service", "s", "--namespace", "n", "--out", out.toString(),
+                "--ip", ip}, new PrintStream(new ByteArrayOutputStream(), true, StandardCharsets.UTF_8),
+                    new PrintStream(errors, true, StandardCharsets.UTF_8));
+            assertThat(code).as(ip).isEqualTo(2);
+            assertThat(errors.toString(StandardCharsets.UTF_8)).as(ip)
+                    .contains("--ip needs an IPv4 or IPv6 address", "'" + ip + "'");
+        }
+        assertThat(out.resolve("tls.key")).doesNotExist();
+        assertThat(certs("--service", "s", "--namespace", "n", "--out", out.toString(), "--ip", "fd00::7")).isZero();
     }
 
     @Test

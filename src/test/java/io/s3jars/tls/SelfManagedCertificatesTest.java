@@ -1,6 +1,7 @@
 package io.s3jars.tls;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import io.fabric8.kubernetes.api.model.Secret;
 import io.fabric8.kubernetes.api.model.admissionregistration.v1.MutatingWebhookConfigurationBuilder;
@@ -32,10 +33,7 @@ class SelfManagedCertificatesTest {
 
     @BeforeEach
     void webhookConfigurations() {
-        client.admissionRegistration().v1().mutatingWebhookConfigurations().resource(new MutatingWebhookConfigurationBuilder()
-                .withNewMetadata().withName("s3jars").endMetadata()
-                .addNewWebhook().withName("pods.s3jars.io").withNewClientConfig().withNewService().withName("s3jars")
-                .withNamespace(NS).withPath("/mutate").endService().endClientConfig().endWebhook().build()).create();
+        mutatingConfiguration();
         client.admissionRegistration().v1().validatingWebhookConfigurations().resource(
                 new ValidatingWebhookConfigurationBuilder().withNewMetadata().withName("s3jars").endMetadata()
                         .addNewWebhook().withName("policy.s3jars.io").withNewClientConfig().withNewService()
@@ -48,7 +46,9 @@ class SelfManagedCertificatesTest {
 
     @Test
     void generatesIntoAnEmptySecretAndPatchesBothWebhookConfigurations() throws Exception {
-        SelfManagedCertificates.Material material = manager(Duration.ofDays(90)).ensure();
+        SelfManagedCertificates.Settlement settlement = manager(Duration.ofDays(90)).settle();
+        assertThat(settlement.complete()).isTrue();
+        SelfManagedCertificates.Material material = settlement.material();
         Secret secret = client.secrets().inNamespace(NS).withName("s3jars-tls").get();
         assertThat(secret.getType()).isEqualTo("kubernetes.io/tls");
         assertThat(secret.getData()).containsKeys("tls.crt", "tls.key", "ca.crt", "ca.key", "ca-bundle.crt");
@@ -67,12 +67,73 @@ class SelfManagedCertificatesTest {
     }
 
     @Test
+    void aConfigurationDeletedAndRecreatedWithoutCaBundleGetsItBackOnTheNextCheck() {
+        SelfManagedCertificates certificates = manager(Duration.ofDays(90));
+        String caBundle = caBundle(certificates.settle().material());
+        var mutating = client.admissionRegistration().v1().mutatingWebhookConfigurations().withName("s3jars");
+
+        mutating.delete();
+        SelfManagedCertificates.Settlement whileMissing = certificates.recheck().orElseThrow();
+        assertThat(whileMissing.complete()).isFalse();
+        assertThat(whileMissing.missingConfigurations()).extracting(Object::toString)
+                .containsExactly("mutatingwebhookconfiguration/s3jars");
+
+        mutatingConfiguration();
+        assertThat(mutating.get().getWebhooks().get(0).getClientConfig().getCaBundle()).isNull();
+        SelfManagedCertificates.Settlement recreated = certificates.recheck().orElseThrow();
+        assertThat(recreated.complete()).isTrue();
+        assertThat(mutating.get().getWebhooks()).allMatch(w -> caBundle.equals(w.getClientConfig().getCaBundle()));
+    }
+
+    @Test
+    void aMissingConfigurationIsNotSettledButTheSecretIsWritten() {
+        client.admissionRegistration().v1().validatingWebhookConfigurations().withName("s3jars").delete();
+        SelfManagedCertificates.Settlement settlement = manager(Duration.ofDays(90)).settle();
+        assertThat(settlement.complete()).isFalse();
+        assertThat(settlement.missingConfigurations()).extracting(Object::toString)
+                .containsExactly("validatingwebhookconfiguration/s3jars");
+        assertThat(client.secrets().inNamespace(NS).withName("s3jars-tls").get()).isNotNull();
+        String caBundle = caBundle(settlement.material());
+        assertThat(client.admissionRegistration().v1().mutatingWebhookConfigurations().withName("s3jars").get()
+                .getWebhooks()).allMatch(w -> caBundle.equals(w.getClientConfig().getCaBundle()));
+    }
+
+    @Test
+    void onlyTheNamedKindsAreRequired() {
+        client.admissionRegistration().v1().validatingWebhookConfigurations().withName("s3jars").delete();
+        SelfManagedCertificates mutatingOnly = new SelfManagedCertificates(client, new SelfManagedCertificates.Settings(
+                NS, "s3jars-tls", "s3jars", SelfManagedCertificates.Settings.configurations(
+                        List.of("mutatingwebhookconfiguration/s3jars")), Duration.ofDays(15), Duration.ofDays(90),
+                Duration.ofDays(3650)), Clock.systemUTC());
+        assertThat(mutatingOnly.settle().complete()).isTrue();
+    }
+
+    @Test
+    void theFrequentCheckNeverIssues() {
+        assertThat(manager(Duration.ofDays(90)).recheck()).isEmpty();
+        assertThat(client.secrets().inNamespace(NS).withName("s3jars-tls").get()).isNull();
+    }
+
+    @Test
+    void configurationNamesAndLifetimesThatCannotWorkAreRefused() {
+        assertThat(SelfManagedCertificates.Settings.configurations(List.of("s3jars", "validatingwebhookconfiguration/x")))
+                .extracting(Object::toString).containsExactly("mutatingwebhookconfiguration/s3jars",
+                        "validatingwebhookconfiguration/s3jars", "validatingwebhookconfiguration/x");
+        assertThatThrownBy(() -> SelfManagedCertificates.Settings.configurations(List.of("webhooks/s3jars")))
+                .hasMessageContaining("must be NAME, mutatingwebhookconfiguration/NAME or validatingwebhookconfiguration/NAME");
+        assertThatThrownBy(() -> settings(Duration.ofDays(15), Duration.ofDays(90), Duration.ofDays(105)))
+                .hasMessageContaining("the CA lifetime (PT2520H) must be longer than the serving certificate lifetime"
+                        + " plus the renewal window (PT2520H)");
+        assertThatThrownBy(() -> settings(Duration.ofDays(90), Duration.ofDays(90), Duration.ofDays(3650)))
+                .hasMessageContaining("must be longer than the renewal window");
+    }
+
+    @Test
     void replicasStartingTogetherConvergeOnOneCa() throws Exception {
         ExecutorService pool = Executors.newFixedThreadPool(4);
         try {
-            List<Callable<SelfManagedCertificates.Material>> replicas = List.of(() -> manager(Duration.ofDays(90)).ensure(),
-                    () -> manager(Duration.ofDays(90)).ensure(), () -> manager(Duration.ofDays(90)).ensure(),
-                    () -> manager(Duration.ofDays(90)).ensure());
+            Callable<SelfManagedCertificates.Material> replica = () -> manager(Duration.ofDays(90)).settle().material();
+            List<Callable<SelfManagedCertificates.Material>> replicas = List.of(replica, replica, replica, replica);
             Set<String> bundles = pool.invokeAll(replicas).stream().map(SelfManagedCertificatesTest::get)
                     .map(SelfManagedCertificates.Material::caBundlePem).collect(Collectors.toSet());
             String stored = decode(client.secrets().inNamespace(NS).withName("s3jars-tls").get(), "ca-bundle.crt");
@@ -104,6 +165,18 @@ class SelfManagedCertificatesTest {
         rotated.certificate().verify(trusted.get(0).getPublicKey());
     }
 
+    /** As the chart creates it: no caBundle. */
+    private void mutatingConfiguration() {
+        client.admissionRegistration().v1().mutatingWebhookConfigurations().resource(new MutatingWebhookConfigurationBuilder()
+                .withNewMetadata().withName("s3jars").endMetadata()
+                .addNewWebhook().withName("pods.s3jars.io").withNewClientConfig().withNewService().withName("s3jars")
+                .withNamespace(NS).withPath("/mutate").endService().endClientConfig().endWebhook().build()).create();
+    }
+
+    private static String caBundle(SelfManagedCertificates.Material material) {
+        return Base64.getEncoder().encodeToString(material.caBundlePem().getBytes(StandardCharsets.US_ASCII));
+    }
+
     private SelfManagedCertificates manager(Duration serverLifetime) {
         return new SelfManagedCertificates(client, settings(Duration.ofDays(15), serverLifetime, Duration.ofDays(3650)),
                 Clock.systemUTC());
@@ -111,7 +184,8 @@ class SelfManagedCertificatesTest {
 
     private static SelfManagedCertificates.Settings settings(Duration renewBefore, Duration serverLifetime,
             Duration caLifetime) {
-        return new SelfManagedCertificates.Settings(NS, "s3jars-tls", "s3jars", List.of("s3jars"), renewBefore,
+        return new SelfManagedCertificates.Settings(NS, "s3jars-tls", "s3jars",
+                SelfManagedCertificates.Settings.configurations(List.of("s3jars")), renewBefore,
                 serverLifetime, caLifetime);
     }
 
