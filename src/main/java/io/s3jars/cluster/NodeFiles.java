@@ -1,38 +1,66 @@
 package io.s3jars.cluster;
 
-import io.fabric8.kubernetes.api.model.KubernetesList;
-import io.fabric8.kubernetes.api.model.Node;
-import io.fabric8.kubernetes.api.model.NodeList;
-import io.fabric8.kubernetes.client.utils.Serialization;
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.dataformat.yaml.YAMLFactory;
 import java.io.IOException;
-import java.io.InputStream;
 import java.io.UncheckedIOException;
-import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.HashMap;
 import java.util.List;
+import java.util.Map;
 
-/** Reads nodes from a file as {@code kubectl get nodes -o yaml} (or a single Node) writes them. */
+/**
+ * Reads nodes from a file as {@code kubectl get nodes -o yaml} (or {@code -o json}, or a single
+ * Node) writes them. Read as a plain tree, not as fabric8 {@code Node}s: binding thousands of
+ * nodes to the typed model took seconds of a cold start, for the five fields kept.
+ */
 public final class NodeFiles {
+
+    private static final ObjectMapper YAML = new ObjectMapper(new YAMLFactory());
 
     private NodeFiles() {
     }
 
     public static List<NodeSummary> read(Path file) {
-        try (InputStream in = Files.newInputStream(file)) {
-            Object parsed = Serialization.unmarshal(in);
-            if (parsed instanceof Node node) {
-                return List.of(NodeSummaries.of(node));
-            }
-            if (parsed instanceof NodeList list) {
-                return list.getItems().stream().map(NodeSummaries::of).toList();
-            }
-            if (parsed instanceof KubernetesList list) {
-                return list.getItems().stream().filter(Node.class::isInstance)
-                        .map(n -> NodeSummaries.of((Node) n)).toList();
-            }
-            throw new IllegalArgumentException(file + " holds no Node, NodeList or List of nodes");
+        JsonNode document;
+        try {
+            document = YAML.readTree(file.toFile());
         } catch (IOException e) {
             throw new UncheckedIOException("cannot read nodes from " + file, e);
         }
+        String kind = document == null ? "" : document.path("kind").asText();
+        if (kind.equals("Node")) {
+            return List.of(summary(document));
+        }
+        if (!kind.equals("NodeList") && !kind.equals("List")) {
+            throw new IllegalArgumentException(file + " holds no Node, NodeList or List of nodes");
+        }
+        List<NodeSummary> nodes = new ArrayList<>();
+        for (JsonNode item : document.path("items")) {
+            if (item.path("kind").asText("Node").equals("Node")) {
+                nodes.add(summary(item));
+            }
+        }
+        return nodes;
+    }
+
+    static NodeSummary summary(JsonNode node) {
+        Map<String, String> labels = new HashMap<>();
+        node.path("metadata").path("labels").fields().forEachRemaining(e -> labels.put(e.getKey(), e.getValue().asText()));
+        boolean ready = false;
+        for (JsonNode condition : node.path("status").path("conditions")) {
+            ready |= NodeSummaries.isReadyTrue(condition.path("type").asText(), condition.path("status").asText());
+        }
+        List<Taint> taints = new ArrayList<>();
+        for (JsonNode taint : node.path("spec").path("taints")) {
+            String effect = taint.path("effect").asText();
+            if (Taint.blocksScheduling(effect)) {
+                taints.add(new Taint(taint.path("key").asText(null), taint.path("value").asText(null), effect));
+            }
+        }
+        return new NodeSummary(node.path("metadata").path("name").asText(), labels, ready,
+                node.path("spec").path("unschedulable").asBoolean(false), taints);
     }
 }

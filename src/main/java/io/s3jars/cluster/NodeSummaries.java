@@ -26,6 +26,10 @@ public final class NodeSummaries {
     }
 
     private static boolean isReadyTrue(NodeCondition condition) {
-        return "Ready".equals(condition.getType()) && "True".equals(condition.getStatus());
+        return isReadyTrue(condition.getType(), condition.getStatus());
+    }
+
+    static boolean isReadyTrue(String type, String status) {
+        return "Ready".equals(type) && "True".equals(status);
     }
 }
