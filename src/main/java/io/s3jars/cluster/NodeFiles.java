@@ -5,6 +5,7 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.dataformat.yaml.YAMLFactory;
 import java.io.IOException;
 import java.io.UncheckedIOException;
+import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.HashMap;
@@ -19,6 +20,8 @@ import java.util.Map;
 public final class NodeFiles {
 
     private static final ObjectMapper YAML = new ObjectMapper(new YAMLFactory());
+    /** JSON is YAML too, but the JSON parser reads a large {@code -o json} file many times faster. */
+    private static final ObjectMapper JSON = new ObjectMapper();
 
     private NodeFiles() {
     }
@@ -26,7 +29,8 @@ public final class NodeFiles {
     public static List<NodeSummary> read(Path file) {
         JsonNode document;
         try {
-            document = YAML.readTree(file.toFile());
+            byte[] content = Files.readAllBytes(file);
+            document = (looksLikeJson(content) ? JSON : YAML).readTree(content);
         } catch (IOException e) {
             throw new UncheckedIOException("cannot read nodes from " + file, e);
         }
@@ -44,6 +48,15 @@ public final class NodeFiles {
             }
         }
         return nodes;
+    }
+
+    private static boolean looksLikeJson(byte[] content) {
+        for (byte b : content) {
+            if (!Character.isWhitespace(b)) {
+                return b == '{';
+            }
+        }
+        return false;
     }
 
     static NodeSummary summary(JsonNode node) {
