@@ -51,6 +51,13 @@ public final class EngineMicrobenchmark {
         for (int i = 0; i < 200_000; i++) {
             sink = work.get();
         }
+        com.sun.management.ThreadMXBean threads = (com.sun.management.ThreadMXBean) java.lang.management.ManagementFactory
+                .getThreadMXBean();
+        long allocatedBefore = threads.getCurrentThreadAllocatedBytes();
+        for (int i = 0; i < 1_000; i++) {
+            sink = work.get();
+        }
+        long bytesPerOp = (threads.getCurrentThreadAllocatedBytes() - allocatedBefore) / 1_000;
         int rounds = 5;
         double best = Double.MAX_VALUE;
         for (int round = 0; round < rounds; round++) {
@@ -61,6 +68,7 @@ public final class EngineMicrobenchmark {
             }
             best = Math.min(best, (System.nanoTime() - start) / (double) iterations);
         }
-        System.out.printf("%-45s %8.1f us/op (best of %d rounds of 100,000)%n", name, best / 1000, rounds);
+        System.out.printf("%-45s %8.1f us/op (best of %d rounds of 100,000) %8.1f KiB allocated/op%n", name,
+                best / 1000, rounds, bytesPerOp / 1024.0);
     }
 }
