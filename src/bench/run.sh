@@ -61,9 +61,11 @@ start_s3jars() {
 
 stop() { kill "$1"; wait "$1" 2>/dev/null || true; }
 
+# Heap in use after a full GC: every generation (jstat -gc: S0U S1U EU OU, in KiB). GC.heap_info's
+# first "used" is the young generation only, nearly empty right after a full GC.
 heap_after_gc() {
   jcmd "$1" GC.run >/dev/null
-  jcmd "$1" GC.heap_info | awk '/used/ {for (i = 1; i <= NF; i++) if ($i == "used") {print $(i+1); exit}}'
+  jstat -gc "$1" | awk 'NR == 2 {printf "%.1fM", ($3 + $4 + $6 + $8) / 1024}'
 }
 
 row() { # row NAME RESULT RSS

@@ -133,7 +133,8 @@ class MutateEndpointTest {
     @Test
     void healthIsOnTheManagementPortOnly() {
         given().get(ready).then().statusCode(200).body("status", equalTo("UP"))
-                .body("checks.find { it.name == 's3jars-policy' }.data.origin", containsString("test-policy.yaml"));
+                .body("checks.find { it.name == 's3jars-policy' }.data.origin", containsString("test-policy.yaml"))
+                .body("checks.find { it.name == 's3jars-webhook-port' }.status", equalTo("UP"));
         given().relaxedHTTPSValidation().get(mutate.toString().replace("/mutate", "/q/health/ready"))
                 .then().statusCode(404);
     }

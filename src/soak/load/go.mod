@@ -1,0 +1,3 @@
+module s3jars.io/soak/load
+
+go 1.19
