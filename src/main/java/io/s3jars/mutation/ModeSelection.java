@@ -37,9 +37,9 @@ final class ModeSelection {
         Mode mode = requested.value();
         Optional<String> hostPathProblem = hostPathProblem(buckets);
         if (mode == Mode.HOSTPATH) {
-            int ready = hostPathProblem.isPresent() ? 0 : cluster.mountReadyNodes(labels(buckets), pod.tolerations());
+            int ready = hostPathProblem.isPresent() ? 0 : readyNodes(pod, buckets, cluster);
             if (ready == 0 && hostPathProblem.isEmpty()) {
-                warnings.add("no node is mount-ready for " + describe(labels(buckets))
+                warnings.add("no node is mount-ready for " + describe(labels(buckets)) + nodeSelectorNote(pod)
                         + " right now; the pod stays Pending until one is");
             }
             return checked(Mode.HOSTPATH, source(pod, defaults) + " chose hostpath", mounts, defaults);
@@ -53,10 +53,12 @@ final class ModeSelection {
             return checked(Mode.SIDECAR, reason, mounts, defaults);
         }
         Map<String, String> labels = labels(buckets);
-        int ready = cluster.mountReadyNodes(labels, pod.tolerations());
+        int ready = readyNodes(pod, buckets, cluster);
         String reason = ready > 0
                 ? "auto chose hostpath: " + ready + " Ready, schedulable node(s) the pod tolerates carry " + describe(labels)
-                : "auto chose sidecar: no Ready, schedulable node the pod tolerates carries " + describe(labels);
+                        + nodeSelectorNote(pod)
+                : "auto chose sidecar: no Ready, schedulable node the pod tolerates carries " + describe(labels)
+                        + nodeSelectorNote(pod);
         warnings.add(reason);
         return checked(ready > 0 ? Mode.HOSTPATH : Mode.SIDECAR, reason, mounts, defaults);
     }
@@ -152,6 +154,28 @@ final class ModeSelection {
             }
         }
         return Optional.empty();
+    }
+
+    /**
+     * Mount-ready nodes the pod could be scheduled on: the pod's own {@code nodeSelector} narrows
+     * them (Spark sets it from {@code spark.kubernetes.node.selector.*}), so a pod pinned to a node
+     * group without the mount gets the sidecar rather than hostpath and Pending forever. Its own
+     * required node affinity is not evaluated.
+     */
+    private static int readyNodes(SparkPod pod, List<Bucket> buckets, ClusterView cluster) {
+        Map<String, String> labels = new HashMap<>(labels(buckets));
+        for (Map.Entry<String, String> selector : pod.nodeSelector().entrySet()) {
+            String mountReady = labels.putIfAbsent(selector.getKey(), selector.getValue());
+            if (mountReady != null && !mountReady.equals(selector.getValue())) {
+                return 0;
+            }
+        }
+        return cluster.mountReadyNodes(labels, pod.tolerations());
+    }
+
+    private static String nodeSelectorNote(SparkPod pod) {
+        Map<String, String> selector = pod.nodeSelector();
+        return selector.isEmpty() ? "" : " (within the pod's nodeSelector " + describe(selector) + ")";
     }
 
     private static Map<String, String> labels(List<Bucket> buckets) {

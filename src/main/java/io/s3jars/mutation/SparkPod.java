@@ -5,6 +5,8 @@ import com.fasterxml.jackson.databind.node.ObjectNode;
 import io.s3jars.cluster.Toleration;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Map;
+import java.util.TreeMap;
 import java.util.Optional;
 
 /** Read-only accessors over the raw pod JSON, strict about types because nothing has validated it yet. */
@@ -45,6 +47,25 @@ public final class SparkPod {
         JsonNode metadata = pod.path("metadata");
         String name = metadata.path("name").asText("");
         return name.isEmpty() ? metadata.path("generateName").asText("") + "*" : name;
+    }
+
+    /** {@code spec.nodeSelector}, empty when absent. */
+    public Map<String, String> nodeSelector() {
+        JsonNode selector = pod.path("spec").path("nodeSelector");
+        if (selector.isMissingNode() || selector.isNull()) {
+            return Map.of();
+        }
+        if (!selector.isObject()) {
+            throw new MalformedPod("spec.nodeSelector must be an object");
+        }
+        Map<String, String> result = new TreeMap<>();
+        selector.fields().forEachRemaining(entry -> {
+            if (!entry.getValue().isTextual()) {
+                throw new MalformedPod("spec.nodeSelector[\"" + entry.getKey() + "\"] must be a string");
+            }
+            result.put(entry.getKey(), entry.getValue().asText());
+        });
+        return result;
     }
 
     public List<Toleration> tolerations() {

@@ -47,8 +47,11 @@ class GoldenInjectionTest {
     private static final ClusterView JARS_NODES = StaticClusterView.ofNodes(Nodes.readyNodes(3, Nodes.JARS_READY));
     private static final ClusterView TWO_BUCKET_NODES = StaticClusterView.ofNodes(Nodes.readyNodes(2, Map.of(
             "mountpoint.s3jars.io/spark-jars-bucket", "ready", "mountpoint.s3jars.io/shared.libs", "ready")));
+    /** Mount-ready spot nodes of the node group the pod-template executor selects, tainted as that group is. */
     private static final ClusterView TAINTED_NODES = StaticClusterView.ofNodes(List.of(
-            Nodes.tainted("spot-1", Nodes.JARS_READY, "spark-compute-optimized", "NoSchedule")));
+            Nodes.tainted("spot-1", Map.of("mountpoint.s3jars.io/spark-jars-bucket", "ready",
+                    "NodeGroupType", "SparkComputeOptimized", "karpenter.sh/capacity-type", "spot"),
+                    "spark-compute-optimized", "NoSchedule")));
 
     record Case(String name, ObjectNode pod, String namespace, PolicySnapshot policy, ClusterView cluster) {
     }
@@ -67,6 +70,9 @@ class GoldenInjectionTest {
             cases.add(new Case("executor-sidecar" + suffix, shape.apply(sparkPod(EXECUTOR)), "spark-team-a", POLICY,
                     ClusterView.EMPTY));
         }
+        // Mount-ready nodes exist, but none in the node group the pod's nodeSelector pins it to.
+        cases.add(new Case("template-executor-other-node-group-sidecar", sparkPod(TEMPLATE_EXECUTOR), "spark-team-a",
+                POLICY, JARS_NODES));
         cases.add(new Case("executor-untolerated-taint-sidecar", sparkPod(EXECUTOR), "spark-team-a", POLICY, TAINTED_NODES));
         cases.add(new Case("executor-classic-sidecar", sparkPod(EXECUTOR), "spark-team-a", Fixtures.policy("""
                 apiVersion: s3jars.io/v1alpha1
