@@ -55,6 +55,7 @@ public final class PolicyConfigMapWatcher implements AutoCloseable {
         this.store = store;
         this.informer = client.configMaps().inNamespace(namespace).withName(name).runnableInformer(resyncMillis);
         informer.addEventHandler(InformerClusterView.handler(this::load, this::deleted));
+        informer.exceptionHandler(InformerClusterView::retry);
     }
 
     public void start() {
