@@ -6,6 +6,7 @@ import io.s3jars.guard.HostPathGuard;
 import io.s3jars.mutation.Decision;
 import io.s3jars.policy.PolicyParser;
 import io.s3jars.policy.PolicyResult;
+import io.s3jars.policy.PolicySnapshot;
 import io.s3jars.policy.PolicyStore;
 import io.smallrye.common.annotation.NonBlocking;
 import jakarta.ws.rs.Consumes;
@@ -15,6 +16,7 @@ import jakarta.ws.rs.Produces;
 import jakarta.ws.rs.core.MediaType;
 import jakarta.ws.rs.core.Response;
 import java.util.List;
+import java.util.Optional;
 
 /**
  * {@code POST /validate}: edits of the policy ConfigMap are parsed with the loader's own parser,
@@ -48,10 +50,13 @@ public class ValidateResource {
             return new Decision.Skip("operation " + request.operation() + " is not reviewed");
         }
         if (request.resource().equals("pods")) {
-            return request.isCreate()
-                    ? HostPathGuard.check(request.object(), request.namespace(), policies.snapshot())
-                            .<Decision>map(d -> d).orElse(new Decision.Skip("no protected hostPath"))
-                    : new Decision.Skip("pod volumes cannot change after creation");
+            if (!request.isCreate()) {
+                return new Decision.Skip("pod volumes cannot change after creation");
+            }
+            // The snapshot first: the paths read afterwards then include all of its own.
+            Optional<PolicySnapshot> policy = policies.snapshot();
+            return HostPathGuard.check(request.object(), request.namespace(), policy, policies.nodeMountPathsSinceStart())
+                    .<Decision>map(d -> d).orElse(new Decision.Skip("no protected hostPath"));
         }
         return policyEdit(request);
     }

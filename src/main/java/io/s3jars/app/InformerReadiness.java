@@ -1,5 +1,7 @@
 package io.s3jars.app;
 
+import io.s3jars.cluster.InformerClusterView;
+import io.s3jars.config.S3JarsConfig;
 import jakarta.enterprise.context.ApplicationScoped;
 import java.time.Duration;
 import java.time.Instant;
@@ -11,7 +13,9 @@ import org.eclipse.microprofile.health.Readiness;
  * Cluster mode is ready once every informer has listed its objects. A short API server outage
  * changes nothing (the caches keep serving and the watches reconnect), but after
  * {@link #MAX_DISCONNECTED} without a watch the caches may be stale enough to matter, and the
- * pod says so by turning not ready. Local mode has no informers.
+ * pod says so by turning not ready. Local mode (a policy file) has no informers. The mode comes
+ * from the configuration, not from whether the informers exist: in cluster mode they do not until
+ * the startup event, and that is "not synced", not "local".
  */
 @Readiness
 @ApplicationScoped
@@ -20,21 +24,28 @@ public class InformerReadiness implements HealthCheck {
     static final Duration MAX_DISCONNECTED = Duration.ofMinutes(5);
 
     private final ClusterMode mode;
+    private final S3JarsConfig config;
     private volatile Instant disconnectedSince;
 
-    public InformerReadiness(ClusterMode mode) {
+    public InformerReadiness(ClusterMode mode, S3JarsConfig config) {
         this.mode = mode;
+        this.config = config;
     }
 
     @Override
     public HealthCheckResponse call() {
-        if (mode.cluster().isEmpty()) {
+        if (config.policyFile().isPresent()) {
             return HealthCheckResponse.named("s3jars-informers").up().withData("mode", "local").build();
         }
-        boolean nodes = mode.cluster().get().nodesSynced();
-        boolean namespaces = mode.cluster().get().namespacesSynced();
+        if (mode.cluster().isEmpty()) {
+            return HealthCheckResponse.named("s3jars-informers").down().withData("mode", "cluster")
+                    .withData("problem", "informers not started yet").build();
+        }
+        InformerClusterView cluster = mode.cluster().get();
+        boolean nodes = cluster.nodesSynced();
+        boolean namespaces = cluster.namespacesSynced();
         boolean policy = mode.policyWatcher().map(w -> w.hasSynced()).orElse(false);
-        boolean watching = mode.cluster().get().watching() && mode.policyWatcher().map(w -> w.watching()).orElse(false);
+        boolean watching = cluster.watching() && mode.policyWatcher().map(w -> w.watching()).orElse(false);
         Instant now = Instant.now();
         if (watching) {
             disconnectedSince = null;
@@ -48,7 +59,7 @@ public class InformerReadiness implements HealthCheck {
                 .withData("disconnectedSince", disconnectedSince == null ? "" : disconnectedSince.toString())
                 .withData("mode", "cluster")
                 .withData("nodesSynced", nodes)
-                .withData("nodes", mode.cluster().get().nodeCount())
+                .withData("nodes", cluster.nodeCount())
                 .withData("namespacesSynced", namespaces)
                 .withData("policyConfigMapSynced", policy)
                 .build();

@@ -4,6 +4,7 @@ import io.fabric8.kubernetes.api.model.HasMetadata;
 import io.fabric8.kubernetes.api.model.Namespace;
 import io.fabric8.kubernetes.api.model.Node;
 import io.fabric8.kubernetes.client.KubernetesClient;
+import io.fabric8.kubernetes.client.WatcherException;
 import io.fabric8.kubernetes.client.informers.ResourceEventHandler;
 import io.fabric8.kubernetes.client.informers.SharedIndexInformer;
 import io.fabric8.kubernetes.client.informers.cache.ReducedStateItemStore;
@@ -33,7 +34,9 @@ public final class InformerClusterView implements ClusterView, AutoCloseable {
                 client.getKubernetesSerialization(), "metadata.labels", "spec.unschedulable", "spec.taints",
                 "status.conditions"));
         nodes.addEventHandler(handler(n -> index.upsert(NodeSummaries.of(n)), n -> index.remove(name(n))));
+        nodes.exceptionHandler(InformerClusterView::retry);
         this.namespaces = client.namespaces().runnableInformer(0);
+        namespaces.exceptionHandler(InformerClusterView::retry);
         namespaces.itemStore(new ReducedStateItemStore<>(ReducedStateItemStore.NAME_KEY_STATE, Namespace.class,
                 client.getKubernetesSerialization(), "metadata.labels"));
         namespaces.addEventHandler(handler(this::recordLevel, ns -> podSecurityLevels.remove(name(ns))));
@@ -90,6 +93,16 @@ public final class InformerClusterView implements ClusterView, AutoCloseable {
 
     private static String name(HasMetadata object) {
         return object.getMetadata().getName();
+    }
+
+    /**
+     * fabric8 stops an informer for good when its first list fails (the API server not reachable
+     * yet, RBAC applied after the pod started), which would leave the webhook not ready until
+     * restarted. That is retried too, with fabric8's backoff; readiness says not synced meanwhile.
+     * After the first sync, fabric8's own rule applies (retry, except a failed watch).
+     */
+    static boolean retry(boolean synced, Throwable failure) {
+        return !synced || !(failure instanceof WatcherException);
     }
 
     static <T> ResourceEventHandler<T> handler(Consumer<T> upsert, Consumer<T> delete) {

@@ -9,6 +9,7 @@ import io.s3jars.policy.PolicyResult;
 import io.s3jars.policy.PolicyStore;
 import java.time.Instant;
 import java.util.List;
+import java.util.Objects;
 import java.util.concurrent.CompletableFuture;
 import org.jboss.logging.Logger;
 
@@ -16,6 +17,12 @@ import org.jboss.logging.Logger;
  * Watches the one policy ConfigMap. A valid edit is swapped in at once; an invalid edit, a
  * missing key or a deletion keeps the last good policy and is reported loudly: an error log
  * naming the fields, a Warning Event on the ConfigMap, the rejection counter and readiness data.
+ *
+ * <p>Each document is handled once. An informer may hand over the same ConfigMap again (a resync,
+ * a re-list after a reconnect) and an edit may touch only labels or annotations: the document
+ * text is then the one already handled, and it is skipped, so the generation, the Events and the
+ * failure count only move when the document changes. Deletion forgets it: the same document
+ * created again is loaded again.
  */
 public final class PolicyConfigMapWatcher implements AutoCloseable {
 
@@ -28,15 +35,27 @@ public final class PolicyConfigMapWatcher implements AutoCloseable {
     private final String key;
     private final PolicyStore store;
     private final SharedIndexInformer<ConfigMap> informer;
+    /** The document (value of the key; null when the key is missing) last handled; null before the first or after deletion. */
+    private volatile Handled handled;
+
+    private record Handled(String document) {
+    }
 
     public PolicyConfigMapWatcher(KubernetesClient client, String namespace, String name, String key, PolicyStore store) {
+        this(client, namespace, name, key, store, 0);
+    }
+
+    /** @param resyncMillis how often the informer hands over its cached ConfigMap again; 0 never */
+    PolicyConfigMapWatcher(KubernetesClient client, String namespace, String name, String key, PolicyStore store,
+            long resyncMillis) {
         this.client = client;
         this.namespace = namespace;
         this.name = name;
         this.key = key;
         this.store = store;
-        this.informer = client.configMaps().inNamespace(namespace).withName(name).runnableInformer(0);
+        this.informer = client.configMaps().inNamespace(namespace).withName(name).runnableInformer(resyncMillis);
         informer.addEventHandler(InformerClusterView.handler(this::load, this::deleted));
+        informer.exceptionHandler(InformerClusterView::retry);
     }
 
     public void start() {
@@ -60,6 +79,12 @@ public final class PolicyConfigMapWatcher implements AutoCloseable {
         String origin = "ConfigMap " + namespace + "/" + name + " resourceVersion "
                 + configMap.getMetadata().getResourceVersion();
         String yaml = configMap.getData() == null ? null : configMap.getData().get(key);
+        Handled previous = handled;
+        if (previous != null && Objects.equals(previous.document(), yaml)) {
+            LOG.debugf("%s: document unchanged, already handled", origin);
+            return;
+        }
+        handled = new Handled(yaml);
         if (yaml == null) {
             refuse(configMap, List.of("the ConfigMap has no key data." + key), origin);
             return;
@@ -77,6 +102,7 @@ public final class PolicyConfigMapWatcher implements AutoCloseable {
     }
 
     private void deleted(ConfigMap configMap) {
+        handled = null;
         refuse(configMap, List.of("the ConfigMap was deleted"), "ConfigMap " + namespace + "/" + name + " (deleted)");
     }
 

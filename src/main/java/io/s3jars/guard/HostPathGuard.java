@@ -9,6 +9,7 @@ import java.util.ArrayDeque;
 import java.util.Deque;
 import java.util.List;
 import java.util.Optional;
+import java.util.Set;
 import java.util.SortedSet;
 import java.util.TreeSet;
 
@@ -18,40 +19,60 @@ import java.util.TreeSet;
  * volume of the pod is normalised and compared with each bucket's node mount path; touching it,
  * a folder inside it or a parent of it needs the same grant {@code /mutate} checks.
  *
+ * <p>Removing a bucket from the policy does not unmount it from the nodes, so the node mount
+ * paths of earlier policies (since start) and the default {@code /mnt/s3} stay protected when no
+ * bucket in force uses them: no namespace may mount them. Below such a path, a bucket in force
+ * that has its own node mount path deeper down governs that subtree (its mount covers it), so
+ * buckets at {@code /mnt/s3/<bucket>} keep working.
+ *
  * <p>Paths are compared as written: symbolic links on the node cannot be seen at admission.
  */
 public final class HostPathGuard {
 
-    /** Protected when no policy was ever loaded: the default node mount path. */
-    static final String DEFAULT_NODE_MOUNT_PATH = "/mnt/s3";
-
     private HostPathGuard() {
     }
 
-    /** The pod's denial, if it mounts a bucket's node path its namespace and service account may not use. */
-    public static Optional<Decision.Deny> check(JsonNode podJson, String namespace, Optional<PolicySnapshot> policy) {
+    /**
+     * The pod's denial, if it mounts a node mount path its namespace and service account may not use.
+     *
+     * @param policy                   the policy in force, if any
+     * @param nodeMountPathsSinceStart every node mount path of every policy loaded since start and
+     *                                 the default, as {@link io.s3jars.policy.PolicyStore} keeps them
+     */
+    public static Optional<Decision.Deny> check(JsonNode podJson, String namespace, Optional<PolicySnapshot> policy,
+            Set<String> nodeMountPathsSinceStart) {
         JsonNode volumes = podJson.path("spec").path("volumes");
         if (!volumes.isArray()) {
             return Optional.empty();
         }
         String account = new SparkPod((com.fasterxml.jackson.databind.node.ObjectNode) podJson).serviceAccount();
         SortedSet<String> allowed = policy.map(p -> p.allowedBuckets(namespace, account)).orElse(new TreeSet<>());
+        List<ProtectedPath> inForce = protectedPaths(policy);
+        Set<String> pathsInForce = policy.map(PolicySnapshot::nodeMountPaths).orElse(new TreeSet<>());
         for (JsonNode volume : volumes) {
             JsonNode path = volume.path("hostPath").path("path");
             if (!path.isTextual()) {
                 continue;
             }
             String normalized = normalize(path.asText());
-            for (ProtectedPath guarded : protectedPaths(policy)) {
-                String bucket = guarded.bucket();
-                String nodePath = guarded.nodePath();
-                if (overlaps(normalized, nodePath) && !allowed.contains(bucket)) {
-                    return Optional.of(new Decision.Deny(Decision.Deny.FORBIDDEN, "hostPath volume "
-                            + volume.path("name").asText() + " (" + path.asText() + ") reaches " + nodePath
-                            + ", the node mount of bucket " + bucket + ", which namespace " + namespace
+            String what = "hostPath volume " + volume.path("name").asText() + " (" + path.asText() + ") reaches ";
+            for (ProtectedPath guarded : inForce) {
+                if (overlaps(normalized, guarded.nodePath()) && !allowed.contains(guarded.bucket())) {
+                    return Optional.of(new Decision.Deny(Decision.Deny.FORBIDDEN, what + guarded.nodePath()
+                            + ", the node mount of bucket " + guarded.bucket() + ", which namespace " + namespace
                             + " (service account " + account + ") may not use. Label the pod for s3jars"
                             + " (s3jars.io/inject) instead of mounting the node path, or ask for a binding.",
-                            List.of(bucket)));
+                            List.of(guarded.bucket())));
+                }
+            }
+            for (String retained : nodeMountPathsSinceStart) {
+                if (!pathsInForce.contains(retained) && overlaps(normalized, retained)
+                        && !coveredByAMountInForce(normalized, retained, pathsInForce)) {
+                    return Optional.of(new Decision.Deny(Decision.Deny.FORBIDDEN, what + retained
+                            + ", a node mount path no bucket of the policy in force uses (the default, or an earlier"
+                            + " policy's). Nodes may still have a bucket mounted there, so no namespace may mount it"
+                            + " until s3jars restarts. Label the pod for s3jars (s3jars.io/inject) instead.",
+                            List.of()));
                 }
             }
         }
@@ -62,11 +83,21 @@ public final class HostPathGuard {
     }
 
     private static List<ProtectedPath> protectedPaths(Optional<PolicySnapshot> policy) {
-        if (policy.isEmpty()) {
-            return List.of(new ProtectedPath("(any: no policy is loaded)", DEFAULT_NODE_MOUNT_PATH));
-        }
-        return policy.get().buckets().values().stream()
-                .map((Bucket b) -> new ProtectedPath(b.name(), b.nodeMountPath())).toList();
+        return policy.map(p -> p.buckets().values().stream()
+                .map((Bucket b) -> new ProtectedPath(b.name(), b.nodeMountPath())).toList()).orElse(List.of());
+    }
+
+    /**
+     * True when {@code path} lies at or below a node mount path in force that is itself below
+     * {@code retained}: what the pod sees there is that bucket, which the checks in force govern.
+     */
+    static boolean coveredByAMountInForce(String path, String retained, Set<String> pathsInForce) {
+        return pathsInForce.stream().anyMatch(inForce -> isBelow(inForce, retained)
+                && (path.equals(inForce) || isBelow(path, inForce)));
+    }
+
+    private static boolean isBelow(String path, String parent) {
+        return parent.equals("/") ? !path.equals("/") : path.startsWith(parent + "/");
     }
 
     /** True when one path is the other, or contains it. */

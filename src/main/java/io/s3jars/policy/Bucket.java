@@ -18,6 +18,9 @@ public record Bucket(
         Map<String, String> mountReadyLabels,
         Sidecar sidecar) {
 
+    /** Where nodes mount a bucket whose policy names no {@code nodeMountPath}. */
+    public static final String DEFAULT_NODE_MOUNT_PATH = "/mnt/s3";
+
     public static String defaultMountReadyLabel(String bucket) {
         return "mountpoint.s3jars.io/" + bucket;
     }

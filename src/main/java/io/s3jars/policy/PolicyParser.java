@@ -113,7 +113,7 @@ public final class PolicyParser {
         Optional<String> name = f.requiredString("name", Names::bucketProblem);
         Optional<String> region = f.string("region", Names::regionProblem);
         Optional<String> prefix = f.string("prefix", PolicyParser::prefixProblem);
-        String nodeMountPath = f.string("nodeMountPath", Names::absolutePathProblem).orElse("/mnt/s3");
+        String nodeMountPath = f.string("nodeMountPath", Names::absolutePathProblem).orElse(Bucket.DEFAULT_NODE_MOUNT_PATH);
         Optional<Map<String, String>> labels = f.stringMap("mountReadyLabels", Names::labelKeyProblem,
                 Names::labelValueProblem);
         if (labels.isPresent() && labels.get().isEmpty()) {

@@ -1,8 +1,11 @@
 package io.s3jars.policy;
 
 import java.time.Instant;
+import java.util.Collections;
 import java.util.List;
 import java.util.Optional;
+import java.util.SortedSet;
+import java.util.TreeSet;
 import java.util.concurrent.atomic.AtomicLong;
 import java.util.concurrent.atomic.AtomicReference;
 
@@ -10,6 +13,10 @@ import java.util.concurrent.atomic.AtomicReference;
  * Holds the policy in force. A valid document replaces it whole, in one atomic swap, so a request
  * that read the snapshot once sees one policy; an invalid document changes nothing but is kept as
  * the last rejection, for logs, metrics and readiness.
+ *
+ * <p>It also remembers every node mount path of every policy loaded since start, plus the default
+ * {@code /mnt/s3}: removing a bucket from the policy does not unmount it from the nodes, so the
+ * hostPath guard keeps protecting its path. That set only grows until restart.
  */
 public final class PolicyStore {
 
@@ -28,11 +35,19 @@ public final class PolicyStore {
     private final AtomicReference<Rejected> lastRejection = new AtomicReference<>();
     private final AtomicLong generations = new AtomicLong();
     private final AtomicLong rejections = new AtomicLong();
+    private final AtomicReference<SortedSet<String>> nodeMountPathsSinceStart = new AtomicReference<>(
+            Collections.unmodifiableSortedSet(new TreeSet<>(List.of(Bucket.DEFAULT_NODE_MOUNT_PATH))));
 
     /** Parses {@code yaml}; installs it when valid, otherwise keeps the policy in force. */
     public PolicyResult offer(String yaml, String origin) {
         PolicyResult result = PolicyParser.parse(yaml);
         if (result instanceof PolicyResult.Valid valid) {
+            // Before the swap: whoever sees the new policy also sees its paths here.
+            nodeMountPathsSinceStart.updateAndGet(seen -> {
+                TreeSet<String> grown = new TreeSet<>(seen);
+                grown.addAll(valid.policy().nodeMountPaths());
+                return Collections.unmodifiableSortedSet(grown);
+            });
             current.set(new Loaded(valid.policy(), generations.incrementAndGet(), origin, Instant.now()));
             lastRejection.set(null);
         } else {
@@ -59,6 +74,15 @@ public final class PolicyStore {
     /** The most recent rejection, cleared by the next good document. */
     public Optional<Rejected> lastRejection() {
         return Optional.ofNullable(lastRejection.get());
+    }
+
+    /**
+     * The default node mount path and every node mount path of every policy loaded since start,
+     * including the one in force. Read it after {@link #snapshot()}: it then holds every path of
+     * that snapshot.
+     */
+    public SortedSet<String> nodeMountPathsSinceStart() {
+        return nodeMountPathsSinceStart.get();
     }
 
     public long rejectionCount() {

@@ -80,7 +80,19 @@ class InformerClusterViewTest {
 
         client.nodes().withName("n2").delete();
         await().atMost(Duration.ofSeconds(5)).until(() -> view.nodeCount() == 1);
+        // n1, still cordoned, counts for no toleration at all: cordoning is not a taint.
         assertThat(view.mountReadyNodes(READY, List.of(new Toleration(null, "Exists", null, null)))).isZero();
+
+        // Uncordoned but tainted NoExecute: only a toleration that matches it lets n1 count.
+        client.nodes().resource(new NodeBuilder(node("n1", READY)).editSpec().addNewTaint()
+                .withKey("node.kubernetes.io/unreachable").withEffect("NoExecute").endTaint().endSpec().build()).update();
+        await().atMost(Duration.ofSeconds(5)).until(() -> view.mountReadyNodes(READY,
+                List.of(new Toleration(null, "Exists", null, null))) == 1);
+        assertThat(view.mountReadyNodes(READY, List.of())).isZero();
+        assertThat(view.mountReadyNodes(READY, List.of(new Toleration("node.kubernetes.io/unreachable", "Exists", null,
+                "NoSchedule")))).isZero();
+        assertThat(view.mountReadyNodes(READY, List.of(new Toleration("node.kubernetes.io/unreachable", "Exists", null,
+                null)))).isEqualTo(1);
     }
 
     @Test

@@ -7,7 +7,14 @@ import io.fabric8.kubernetes.api.model.Secret;
 import io.fabric8.kubernetes.api.model.admissionregistration.v1.MutatingWebhookConfigurationBuilder;
 import io.fabric8.kubernetes.api.model.admissionregistration.v1.ValidatingWebhookConfigurationBuilder;
 import io.fabric8.kubernetes.client.KubernetesClient;
+import io.fabric8.kubernetes.client.http.AsyncBody;
+import io.fabric8.kubernetes.client.http.BasicBuilder;
+import io.fabric8.kubernetes.client.http.HttpRequest;
+import io.fabric8.kubernetes.client.http.HttpResponse;
+import io.fabric8.kubernetes.client.http.Interceptor;
 import io.fabric8.kubernetes.client.server.mock.EnableKubernetesMockClient;
+import io.fabric8.kubernetes.client.server.mock.KubernetesMockServer;
+import java.nio.ByteBuffer;
 import java.nio.charset.StandardCharsets;
 import java.security.cert.X509Certificate;
 import java.time.Clock;
@@ -16,12 +23,16 @@ import java.util.Base64;
 import java.util.List;
 import java.util.Set;
 import java.util.concurrent.Callable;
+import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.Future;
+import java.util.concurrent.atomic.AtomicReference;
 import java.util.stream.Collectors;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.ValueSource;
 
 /** Self-managed certificates against a mock API server. */
 @EnableKubernetesMockClient(crud = true)
@@ -30,6 +41,7 @@ class SelfManagedCertificatesTest {
     private static final String NS = "s3jars-system";
 
     KubernetesClient client;
+    KubernetesMockServer server;
 
     @BeforeEach
     void webhookConfigurations() {
@@ -141,6 +153,66 @@ class SelfManagedCertificatesTest {
         } finally {
             pool.shutdownNow();
         }
+    }
+
+    /**
+     * The conflict path made deterministic: replica B reads the Secret, and just before B writes,
+     * replica A settles completely (reads, issues, writes). B's write carries the stale state, so
+     * the API server refuses it with 409, and B adopts what A wrote. Both with an empty Secret
+     * (B's create conflicts) and with a nearly expired one (B's replace at the old resourceVersion
+     * conflicts).
+     */
+    @ParameterizedTest(name = "{0}")
+    @ValueSource(strings = {"no Secret yet", "a nearly expired Secret"})
+    void aReplicaWhoseWriteLosesTheRaceAdoptsTheWinnersCertificate(String start) throws Exception {
+        if (start.equals("a nearly expired Secret")) {
+            new SelfManagedCertificates(client, settings(Duration.ofDays(1), Duration.ofDays(2), Duration.ofDays(3650)),
+                    Clock.systemUTC()).ensure();
+        }
+        SelfManagedCertificates replicaA = manager(Duration.ofDays(90));
+        AtomicReference<SelfManagedCertificates.Settlement> settledByA = new AtomicReference<>();
+        List<Integer> writesByB = new CopyOnWriteArrayList<>();
+        Interceptor raceBeforeTheWrite = new Interceptor() {
+            @Override
+            public void before(BasicBuilder builder, HttpRequest request, RequestTags tags) {
+                if (isSecretWrite(request) && settledByA.get() == null) {
+                    settledByA.set(replicaA.settle());
+                }
+            }
+
+            @Override
+            public void after(HttpRequest request, HttpResponse<?> response, AsyncBody.Consumer<List<ByteBuffer>> consumer) {
+                if (isSecretWrite(request)) {
+                    writesByB.add(response.code());
+                }
+            }
+        };
+        try (KubernetesClient clientOfB = server.createClient(builder -> builder.withHttpClientBuilderConsumer(
+                http -> http.addOrReplaceInterceptor("race", raceBeforeTheWrite)))) {
+            SelfManagedCertificates replicaB = new SelfManagedCertificates(clientOfB, settings(Duration.ofDays(15),
+                    Duration.ofDays(90), Duration.ofDays(3650)), Clock.systemUTC());
+            SelfManagedCertificates.Settlement settledByB = replicaB.settle();
+
+            assertThat(writesByB).as("B wrote once, with the stale state, and was refused").containsExactly(409);
+            SelfManagedCertificates.Material winner = settledByA.get().material();
+            assertThat(settledByB.material().certificatePem()).isEqualTo(winner.certificatePem());
+            assertThat(settledByB.material().caBundlePem()).isEqualTo(winner.caBundlePem());
+            Secret secret = client.secrets().inNamespace(NS).withName("s3jars-tls").get();
+            assertThat(decode(secret, "tls.crt")).isEqualTo(winner.certificatePem());
+            X509Certificate ca = Pem.certificates(decode(secret, "ca.crt")).get(0);
+            assertThat(winner.caBundlePem()).contains(Pem.encode(ca).trim());
+            settledByB.material().certificate().verify(ca.getPublicKey());
+            String caBundle = caBundle(winner);
+            assertThat(client.admissionRegistration().v1().mutatingWebhookConfigurations().withName("s3jars").get()
+                    .getWebhooks()).allMatch(w -> caBundle.equals(w.getClientConfig().getCaBundle()));
+            assertThat(client.admissionRegistration().v1().validatingWebhookConfigurations().withName("s3jars").get()
+                    .getWebhooks()).hasSize(2).allMatch(w -> caBundle.equals(w.getClientConfig().getCaBundle()));
+        }
+    }
+
+    private static boolean isSecretWrite(HttpRequest request) {
+        return (request.method().equals("POST") || request.method().equals("PUT"))
+                && request.uri().getPath().contains("/secrets");
     }
 
     @Test
