@@ -24,6 +24,9 @@ import org.junit.jupiter.api.Test;
 class InformerClusterViewTest {
 
     private static final Map<String, String> READY = Map.of("mountpoint.s3jars.io/spark-jars-bucket", "ready");
+    /** Mount-ready and in the node group the pod-f executor's nodeSelector asks for. */
+    private static final Map<String, String> READY_SPOT_GROUP = Map.of("mountpoint.s3jars.io/spark-jars-bucket", "ready",
+            "NodeGroupType", "SparkComputeOptimized", "karpenter.sh/capacity-type", "spot");
 
     KubernetesClient client;
     private InformerClusterView view;
@@ -67,7 +70,7 @@ class InformerClusterViewTest {
                 .endCondition().endStatus().build()).update();
         await().atMost(Duration.ofSeconds(5)).until(() -> view.mountReadyNodes(READY, List.of()) == 0);
 
-        client.nodes().resource(new NodeBuilder(node("n2", READY)).editSpec().addNewTaint().withKey("spark-compute-optimized")
+        client.nodes().resource(new NodeBuilder(node("n2", READY_SPOT_GROUP)).editSpec().addNewTaint().withKey("spark-compute-optimized")
                 .withEffect("NoSchedule").endTaint().endSpec().build()).update();
         await().atMost(Duration.ofSeconds(5)).until(() -> view.nodeCount() == 2
                 && view.mountReadyNodes(READY, List.of(new Toleration("spark-compute-optimized", "Exists", null,
