@@ -54,12 +54,13 @@ load() {
 field() { sed -E "s/.* $1=([0-9.]+).*/\1/" <<<"$2"; }
 
 # start_s3jars NODES_FILE POLICY_FILE [CPUS] -> sets S3JARS_PID and READY_MS (JVM start to ready),
-# then pins every thread to SERVER_CPU. Denials are logged at WARN in production; here only errors
-# are, since the Go reference logs nothing either.
+# then pins every thread to SERVER_CPU. One event loop, as s3jars sizes them on a one-core pod (it
+# counts the cores at start, when this JVM still sees two). Denials are logged at WARN in
+# production; here only errors are, since the Go reference logs nothing either.
 start_s3jars() {
   local start=$(date +%s%N)
   S3JARS_POLICY_FILE=$2 S3JARS_NODES_FILE=$1 S3JARS_TLS_CERT=$WORK/pki/tls.crt S3JARS_TLS_KEY=$WORK/pki/tls.key \
-    QUARKUS_LOG_CATEGORY__IO_S3JARS__LEVEL=ERROR \
+    QUARKUS_LOG_CATEGORY__IO_S3JARS__LEVEL=ERROR QUARKUS_VERTX_EVENT_LOOPS_POOL_SIZE=1 \
     taskset -c "${3:-$SERVER_CPU,$LOAD_CPU}" java $JAVA_OPTS -XX:SharedArchiveFile="$WORK/s3jars.jsa" -jar "$JAR" \
     >"$WORK/s3jars.log" 2>&1 &
   S3JARS_PID=$!

@@ -127,7 +127,10 @@ class MutateEndpointTest {
                 + "outcome=\"patched\"}");
         assertThat(text).contains("s3jars_admission_duration_seconds_bucket{endpoint=\"/mutate\",outcome=\"patched\",le=\"1.0E-4\"}");
         assertThat(text).contains("s3jars_policy_generation 1.0").contains("s3jars_policy_reload_failures_total 0.0")
-                .contains("s3jars_tls_certificate_expiry_timestamp_seconds");
+                .contains("s3jars_tls_certificate_expiry_timestamp_seconds")
+                // local mode without a nodes file: every bucket of the policy, no mount-ready node
+                .contains("s3jars_mount_ready_nodes{bucket=\"spark-jars-bucket\"} 0.0")
+                .contains("s3jars_mount_ready_nodes{bucket=\"shared.libs\"} 0.0");
     }
 
     @Test

@@ -6,6 +6,7 @@ import static org.awaitility.Awaitility.await;
 import com.fasterxml.jackson.databind.JsonNode;
 import io.fabric8.kubernetes.api.model.ConfigMapBuilder;
 import io.fabric8.kubernetes.api.model.Event;
+import io.fabric8.kubernetes.api.model.NodeBuilder;
 import io.quarkus.test.common.http.TestHTTPResource;
 import io.quarkus.test.junit.QuarkusTest;
 import io.quarkus.test.junit.QuarkusTestProfile;
@@ -13,6 +14,7 @@ import io.quarkus.test.junit.TestProfile;
 import io.s3jars.testing.Fixtures;
 import io.s3jars.testing.LocalTlsTestResource;
 import io.s3jars.testing.MockApiServerResource;
+import io.s3jars.testing.Nodes;
 import io.s3jars.testing.WebhookClient;
 import java.io.IOException;
 import java.net.URI;
@@ -86,6 +88,17 @@ class ClusterModeEndToEndTest {
         assertThat(after.at("/data/policyConfigMapSynced").asBoolean()).isTrue();
         assertThat(metric("s3jars_policy_generation")).isEqualTo(1.0);
         assertThat(metric("s3jars_policy_reload_failures_total")).isZero();
+
+        // Two nodes carry the mount-ready label, one of them tainted: the gauge counts both.
+        for (String name : List.of("mount-ready-1", "mount-ready-2")) {
+            MockApiServerResource.client.nodes().resource(new NodeBuilder(Nodes.readyNode(name,
+                    Map.of("mountpoint.s3jars.io/spark-jars-bucket", "ready"))).editSpec().addNewTaint().withKey("spot")
+                    .withEffect(name.endsWith("2") ? "NoSchedule" : "PreferNoSchedule").endTaint().endSpec().build())
+                    .create();
+        }
+        await().atMost(Duration.ofSeconds(10))
+                .until(() -> metric("s3jars_mount_ready_nodes{bucket=\"spark-jars-bucket\"}") == 2.0);
+        assertThat(metric("s3jars_mount_ready_nodes{bucket=\"team-b-jars\"}")).isZero();
     }
 
     @Test
@@ -166,7 +179,7 @@ class ClusterModeEndToEndTest {
 
     /** A sample of the Prometheus text on /q/metrics, without labels. */
     private double metric(String name) {
-        return get(metrics).lines().filter(l -> l.startsWith(name + " ") || l.startsWith(name + "{"))
+        return get(metrics).lines().filter(l -> l.startsWith(name + " ") || !name.contains("{") && l.startsWith(name + "{"))
                 .mapToDouble(l -> Double.parseDouble(l.substring(l.lastIndexOf(' ') + 1))).findFirst()
                 .orElseThrow(() -> new AssertionError("no metric " + name));
     }

@@ -11,6 +11,7 @@ import io.fabric8.kubernetes.client.server.mock.EnableKubernetesMockClient;
 import io.s3jars.mutation.Decision;
 import io.s3jars.mutation.MutationEngine;
 import io.s3jars.testing.Fixtures;
+import io.s3jars.testing.Nodes;
 import java.time.Duration;
 import java.util.List;
 import java.util.Map;
@@ -122,9 +123,6 @@ class InformerClusterViewTest {
     }
 
     static Node node(String name, Map<String, String> labels) {
-        return new NodeBuilder().withNewMetadata().withName(name).withLabels(labels).endMetadata()
-                .withNewSpec().endSpec()
-                .withNewStatus().addNewCondition().withType("Ready").withStatus("True").endCondition().endStatus()
-                .build();
+        return Nodes.readyNode(name, labels);
     }
 }
