@@ -10,7 +10,8 @@
 # Server and load generator are pinned to different cores (SERVER_CPU, LOAD_CPU) so that they do
 # not steal from each other; every server gets the same single core. The JVM starts on every core
 # (as a pod without a CPU limit does) and is pinned once ready; its warm-up is long because on one
-# core the JIT compiler competes with the requests for a minute or so.
+# core the JIT compiler competes with the requests for a minute or so. Every server gets the same
+# warm-up.
 #
 # s3jars runs with the JVM options recommended in the README (JAVA_OPTS below) and a class-data
 # sharing archive written by a short training run first, as an image build would do.
@@ -49,6 +50,14 @@ rss_mib() { awk '/VmRSS/ {printf "%.0f", $2 / 1024}' "/proc/$1/status"; }
 # load PORT SECONDS -> prints the RESULT line of mix.lua
 load() {
   taskset -c "$LOAD_CPU" wrk -t1 -c"$CONNECTIONS" -d"$2" -s src/bench/mix.lua "https://localhost:$1" | grep '^RESULT'
+}
+
+# warm_up PORT: WARMUP seconds of load in six runs, so that new connections (TLS handshakes) are
+# part of what the JIT compiler sees, as they are in a cluster; otherwise the first handshakes of
+# the measured run deoptimise hot TLS code and its recompilation shows in the tail.
+warm_up() {
+  local seconds=${WARMUP%s}
+  for run in 1 2 3 4 5 6; do load "$1" "$((seconds / 6))s" >/dev/null; done
 }
 
 field() { sed -E "s/.* $1=([0-9.]+).*/\1/" <<<"$2"; }
@@ -124,21 +133,21 @@ done
 
 start_s3jars "$WORK/nodes-1000.json" examples/policy.yaml
 ready_ms=$READY_MS
-load 8443 "$WARMUP" >/dev/null
+warm_up 8443
 heap_start=$(heap_after_gc "$S3JARS_PID")
 s3jars=$(load 8443 "$DURATION")
 s3jars_rss=$(rss_mib "$S3JARS_PID")
 
 taskset -c "$SERVER_CPU" env GOMAXPROCS=1 "$WORK/go-reference" -addr :9443 -cert "$WORK/pki/tls.crt" -key "$WORK/pki/tls.key" &
 GO_PID=$!; PIDS+=("$GO_PID"); sleep 1
-load 9443 "$WARMUP" >/dev/null
+warm_up 9443
 reference=$(load 9443 "$DURATION")
 reference_rss=$(rss_mib "$GO_PID")
 stop "$GO_PID"
 
 taskset -c "$SERVER_CPU" env GOMAXPROCS=1 "$WORK/go-reference" -floor -addr :9444 -cert "$WORK/pki/tls.crt" -key "$WORK/pki/tls.key" &
 FLOOR_PID=$!; PIDS+=("$FLOOR_PID"); sleep 1
-load 9444 "$WARMUP" >/dev/null
+warm_up 9444
 floor=$(load 9444 "$DURATION")
 floor_rss=$(rss_mib "$FLOOR_PID")
 stop "$FLOOR_PID"
@@ -162,7 +171,7 @@ printf "%-34s %10s %8s %8s %8s\n" "nodes / policy" req/s p50_ms p99_ms RSS_MiB
 for setup in "10 examples/policy.yaml" "1000 examples/policy.yaml" "5000 examples/policy.yaml" "5000 $WORK/policy-10000.yaml"; do
   set -- $setup
   start_s3jars "$WORK/nodes-$1.json" "$2"
-  load 8443 "$WARMUP" >/dev/null
+  warm_up 8443
   result=$(load 8443 "$DURATION")
   printf "%-34s %10.0f %8.2f %8.2f %8s\n" "$1 nodes, $(basename "$2")" "$(rps "$result")" \
     "$(echo "$(field p50 "$result") / 1000" | bc -l)" "$(echo "$(field p99 "$result") / 1000" | bc -l)" "$(rss_mib "$S3JARS_PID")"
@@ -173,7 +182,7 @@ if [ "${LONG:-0}" = 1 ]; then
   echo
   echo "== 5-minute run: memory"
   start_s3jars "$WORK/nodes-1000.json" examples/policy.yaml
-  load 8443 "$WARMUP" >/dev/null
+  warm_up 8443
   before=$(heap_after_gc "$S3JARS_PID")
   result=$(load 8443 300s)
   echo "heap after GC: ${before} before, $(heap_after_gc "$S3JARS_PID") after; RSS $(rss_mib "$S3JARS_PID") MiB;" \
