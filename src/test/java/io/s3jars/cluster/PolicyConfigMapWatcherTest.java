@@ -68,11 +68,7 @@ class PolicyConfigMapWatcherTest {
     /** Edit to in force: from the update call until the store holds the new generation. */
     @Test
     void policyEditsAreInForceWellWithinFiveSeconds() {
-        client.configMaps().inNamespace(NAMESPACE).resource(policyMap(VALID)).create();
-        PolicyStore store = new PolicyStore();
-        watcher = watch(store);
-        watcher.start();
-        await().atMost(Duration.ofSeconds(5)).until(() -> store.snapshot().isPresent());
+        PolicyStore store = watchingAValidPolicy();
         List<Long> micros = new ArrayList<>();
         for (int edit = 1; edit <= 20; edit++) {
             long generation = store.loaded().orElseThrow().generation();
@@ -137,11 +133,7 @@ class PolicyConfigMapWatcherTest {
 
     @Test
     void theSameDocumentCreatedAgainAfterADeletionIsLoadedAgain() {
-        client.configMaps().inNamespace(NAMESPACE).resource(policyMap(VALID)).create();
-        PolicyStore store = new PolicyStore();
-        watcher = watch(store);
-        watcher.start();
-        await().atMost(Duration.ofSeconds(5)).until(() -> store.snapshot().isPresent());
+        PolicyStore store = watchingAValidPolicy();
         client.configMaps().inNamespace(NAMESPACE).withName("s3jars-policy").delete();
         await().atMost(Duration.ofSeconds(5)).until(() -> store.lastRejection().isPresent());
         client.configMaps().inNamespace(NAMESPACE).resource(policyMap(VALID)).create();
@@ -151,11 +143,7 @@ class PolicyConfigMapWatcherTest {
 
     @Test
     void deletingTheConfigMapKeepsTheLastGoodPolicy() {
-        client.configMaps().inNamespace(NAMESPACE).resource(policyMap(VALID)).create();
-        PolicyStore store = new PolicyStore();
-        watcher = watch(store);
-        watcher.start();
-        await().atMost(Duration.ofSeconds(5)).until(() -> store.snapshot().isPresent());
+        PolicyStore store = watchingAValidPolicy();
         client.configMaps().inNamespace(NAMESPACE).withName("s3jars-policy").delete();
         await().atMost(Duration.ofSeconds(5)).until(() -> store.lastRejection().isPresent());
         assertThat(store.lastRejection().get().summary()).isEqualTo("the ConfigMap was deleted");
@@ -202,5 +190,15 @@ class PolicyConfigMapWatcherTest {
     private static ConfigMap policyMap(String yaml) {
         return new ConfigMapBuilder().withNewMetadata().withName("s3jars-policy").withNamespace(NAMESPACE).endMetadata()
                 .withData(Map.of("policy.yaml", yaml)).build();
+    }
+
+    /** The valid policy in its ConfigMap, a watcher started on it and the policy loaded. */
+    private PolicyStore watchingAValidPolicy() {
+        client.configMaps().inNamespace(NAMESPACE).resource(policyMap(VALID)).create();
+        PolicyStore store = new PolicyStore();
+        watcher = watch(store);
+        watcher.start();
+        await().atMost(Duration.ofSeconds(5)).until(() -> store.snapshot().isPresent());
+        return store;
     }
 }

@@ -14,12 +14,14 @@ import io.fabric8.kubernetes.api.model.Pod;
 import io.fabric8.kubernetes.api.model.apps.DaemonSet;
 import io.fabric8.kubernetes.api.model.rbac.ClusterRoleBinding;
 import io.s3jars.cluster.ClusterView;
+import io.s3jars.cluster.StaticClusterView;
 import io.s3jars.mutation.Decision;
 import io.s3jars.mutation.MutationEngine;
 import io.s3jars.policy.PolicyParser;
 import io.s3jars.policy.PolicyResult;
 import io.s3jars.policy.PolicySnapshot;
 import io.s3jars.testing.Fixtures;
+import io.s3jars.testing.Nodes;
 import java.io.IOException;
 import java.io.StringReader;
 import java.nio.charset.StandardCharsets;
@@ -153,6 +155,39 @@ class ExamplesTest {
         String output = new String(bash.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
         assertThat(bash.waitFor(30, TimeUnit.SECONDS)).isTrue();
         assertThat(bash.exitValue()).as("bash -n: " + output).isZero();
+    }
+
+    record PolicyCase(String policy, String namespace, String serviceAccount, String bucket, boolean nodesReady,
+            String expected) {
+    }
+
+    /** Each example policy does to a real executor what its comments say: mode, grants and denials. */
+    @TestFactory
+    Stream<DynamicTest> examplePoliciesDecideAsDocumented() {
+        ClusterView ready = StaticClusterView.ofNodes(Nodes.readyNodes(3, Map.of(
+                "mountpoint.s3jars.io/spark-jars-bucket", "ready", "mountpoint.s3jars.io/team-b-jars", "ready",
+                "s3jars.io/node-pool", "team-b")));
+        return Stream.of(
+                new PolicyCase("policy.yaml", "spark-team-a", "spark", "spark-jars-bucket", true, "hostpath"),
+                new PolicyCase("policy.yaml", "spark-team-a", "spark", "spark-jars-bucket", false, "sidecar"),
+                new PolicyCase("policy.yaml", "spark-team-b", "spark", "spark-jars-bucket", true, "denied"),
+                new PolicyCase("policies/multi-team.yaml", "spark-team-b", "spark-b", "team-b-jars", true, "hostpath"),
+                new PolicyCase("policies/multi-team.yaml", "spark-team-b", "default", "team-b-jars", true, "denied"),
+                new PolicyCase("policies/multi-team.yaml", "analytics-eu", "default", "shared.libs", false, "sidecar"),
+                new PolicyCase("policies/multi-team.yaml", "analytics-eu", "default", "spark-jars-bucket", true, "denied"),
+                new PolicyCase("policies/sidecar-only.yaml", "spark-team-a", "spark", "spark-jars-bucket", true, "sidecar"))
+                .map(c -> DynamicTest.dynamicTest(c.policy() + " " + c.namespace() + "/" + c.serviceAccount() + " "
+                        + c.bucket() + " -> " + c.expected(), () -> {
+                    ObjectNode pod = Fixtures.sparkPod(Fixtures.EXECUTOR);
+                    ((ObjectNode) pod.get("metadata")).withObject("labels").put("s3jars.io/bucket", c.bucket());
+                    ((ObjectNode) pod.get("spec")).put("serviceAccountName", c.serviceAccount());
+                    PolicyResult parsed = PolicyParser.parse(Files.readString(EXAMPLES.resolve(c.policy())));
+                    Decision decision = new MutationEngine().decide(pod, c.namespace(),
+                            Optional.of(((PolicyResult.Valid) parsed).policy()), c.nodesReady() ? ready : ClusterView.EMPTY);
+                    String outcome = decision instanceof Decision.Patch patch ? patch.mode().label()
+                            : decision instanceof Decision.Deny ? "denied" : "skipped";
+                    assertThat(outcome).as(decision.toString()).isEqualTo(c.expected());
+                }));
     }
 
     /** A real Spark pod of that role carrying the example's labels, through the engine with examples/policy.yaml. */
