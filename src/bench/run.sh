@@ -29,11 +29,7 @@ WORK=$(mktemp -d /tmp/s3jars-bench.XXXXXX)
 PIDS=()
 trap 'for p in "${PIDS[@]:-}"; do kill "$p" 2>/dev/null || true; done' EXIT
 
-need() {
-  command -v "$1" >/dev/null && return
-  echo "installing $2 (Debian package) ..." >&2
-  { apt-get install -y "$2" || { apt-get update && apt-get install -y "$2"; }; } >/dev/null
-}
+. src/bench/common.sh
 need wrk wrk
 need go golang-go
 need jcmd openjdk-17-jdk-headless
@@ -45,7 +41,6 @@ python3 src/bench/make-inputs.py "$WORK"
 (cd src/bench/go-reference && GOFLAGS=-mod=mod go build -o "$WORK/go-reference" .)
 export BENCH_INPUTS=$WORK
 
-rss_mib() { awk '/VmRSS/ {printf "%.0f", $2 / 1024}' "/proc/$1/status"; }
 
 # load PORT SECONDS -> prints the RESULT line of mix.lua
 load() {
@@ -60,7 +55,6 @@ warm_up() {
   for run in 1 2 3 4 5 6; do load "$1" "$((seconds / 6))s" >/dev/null; done
 }
 
-field() { sed -E "s/.* $1=([0-9.]+).*/\1/" <<<"$2"; }
 
 # start_s3jars NODES_FILE POLICY_FILE [CPUS] -> sets S3JARS_PID and READY_MS (JVM start to ready),
 # then pins every thread to SERVER_CPU. One event loop, as s3jars sizes them on a one-core pod (it
@@ -98,12 +92,6 @@ median() { sort -n | awk '{a[NR] = $1} END {print a[int((NR + 1) / 2)]}'; }
 
 stop() { kill "$1"; wait "$1" 2>/dev/null || true; }
 
-# Heap in use after a full GC: every generation (jstat -gc: S0U S1U EU OU, in KiB). GC.heap_info's
-# first "used" is the young generation only, nearly empty right after a full GC.
-heap_after_gc() {
-  jcmd "$1" GC.run >/dev/null
-  jstat -gc "$1" | awk 'NR == 2 {printf "%.1fM", ($3 + $4 + $6 + $8) / 1024}'
-}
 
 row() { # row NAME RESULT RSS
   local seconds=$(field seconds "$2")
@@ -162,7 +150,7 @@ printf "throughput s3jars / go reference: %.2fx   p99 s3jars / go reference: %.2
   "$(echo "$(rps "$s3jars") / $(rps "$reference")" | bc -l)" \
   "$(echo "$(field p99 "$s3jars") / $(field p99 "$reference")" | bc -l)" \
   "$(echo "100 * $(rps "$s3jars") / $(rps "$floor")" | bc -l)"
-echo "s3jars heap after GC ${heap_start} at start of measurement"
+echo "s3jars heap after GC ${heap_start} MiB at start of measurement"
 stop "$S3JARS_PID"
 
 echo
@@ -185,7 +173,7 @@ if [ "${LONG:-0}" = 1 ]; then
   warm_up 8443
   before=$(heap_after_gc "$S3JARS_PID")
   result=$(load 8443 300s)
-  echo "heap after GC: ${before} before, $(heap_after_gc "$S3JARS_PID") after; RSS $(rss_mib "$S3JARS_PID") MiB;" \
+  echo "heap after GC: ${before} MiB before, $(heap_after_gc "$S3JARS_PID") MiB after; RSS $(rss_mib "$S3JARS_PID") MiB;" \
     "$(printf '%.0f' "$(rps "$result")") req/s, p99 $(echo "$(field p99 "$result") / 1000" | bc -l | xargs printf '%.2f') ms," \
     "errors $(( $(field errors "$result") + $(field non2xx "$result") ))"
   stop "$S3JARS_PID"

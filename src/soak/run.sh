@@ -35,11 +35,7 @@ WORK=$(mktemp -d /tmp/s3jars-soak.XXXXXX)
 PIDS=()
 trap 'for p in "${PIDS[@]:-}"; do kill "$p" 2>/dev/null || true; done' EXIT
 
-need() {
-  command -v "$1" >/dev/null && return
-  echo "installing $2 (Debian package) ..." >&2
-  { apt-get install -y "$2" || { apt-get update && apt-get install -y "$2"; }; } >/dev/null
-}
+. src/bench/common.sh
 need go golang-go
 need jcmd openjdk-17-jdk-headless
 need jstat openjdk-17-jdk-headless
@@ -70,14 +66,7 @@ cp "$WORK/nodes-ready.json" "$WORK/nodes.json"
 # replace SOURCE TARGET: a new file renamed over the old one, so a reader never sees half of it.
 replace() { cp "$1" "$2.tmp" && mv "$2.tmp" "$2"; }
 free_port() { python3 -c 'import socket; s = socket.socket(); s.bind(("127.0.0.1", 0)); print(s.getsockname()[1])'; }
-rss_mib() { awk '/VmRSS/ {printf "%.1f", $2 / 1024}' "/proc/$1/status"; }
-# Heap in use after a full GC, in MiB: every generation (jstat -gc: S0U S1U EU OU, in KiB).
-heap_after_gc() {
-  jcmd "$1" GC.run >/dev/null
-  jstat -gc "$1" | awk 'NR == 2 {printf "%.1f", ($3 + $4 + $6 + $8) / 1024}'
-}
 metric() { curl -sf "localhost:$MANAGEMENT_PORT/q/metrics" | awk -v m="$1" '$1 == m {printf "%d", $2}'; }
-field() { sed -E "s/.* $1=([0-9.]+).*/\1/" <<<"$2"; }
 
 WEBHOOK_PORT=$(free_port)
 MANAGEMENT_PORT=$(free_port)
