@@ -32,7 +32,8 @@ class WebhookConfigTest {
         Rendered chart = Rendered.chart(PLAIN);
         if (Boolean.getBoolean("webhook-config.update")) {
             Files.writeString(RENDERED, "# Generated from helm/s3jars (certs.mode=secret): run the certs command with\n"
-                    + "# --webhook-config webhook-config to fill caBundle and tls-secret.yaml. Do not edit by hand.\n"
+                    + "# --webhook-config webhook-config to fill caBundle and tls-secret.yaml. Set the image and the policy\n"
+                    + "# before applying; regenerate with mvn test -Dtest=WebhookConfigTest -Dwebhook-config.update=true.\n"
                     + withoutHelmLabels(chart.yaml()));
         }
         String text = Files.readString(RENDERED);
