@@ -13,6 +13,7 @@ import jakarta.annotation.Priority;
 import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.enterprise.event.Observes;
 import jakarta.interceptor.Interceptor;
+import java.util.Collection;
 import java.util.List;
 import java.util.concurrent.Executors;
 import java.util.concurrent.ScheduledExecutorService;
@@ -33,7 +34,8 @@ public class MountReadyMetrics {
     private long registeredGeneration = -1;
 
     /** After the default-priority observers, so that a local policy file is already loaded. */
-    void register(@Observes @Priority(Interceptor.Priority.APPLICATION + 900) StartupEvent event, MeterRegistry registry, PolicyStore store, ClusterView cluster) {
+    void register(@Observes @Priority(Interceptor.Priority.APPLICATION + 900) StartupEvent event, MeterRegistry registry,
+            PolicyStore store, ClusterView cluster) {
         MultiGauge gauge = MultiGauge.builder("s3jars.mount.ready.nodes")
                 .description("Ready, schedulable nodes carrying the bucket's mount-ready labels (taints not considered)")
                 .register(registry);
@@ -50,7 +52,7 @@ public class MountReadyMetrics {
 
     private void refresh(MultiGauge gauge, PolicyStore store, ClusterView cluster) {
         store.loaded().filter(loaded -> loaded.generation() != registeredGeneration).ifPresent(loaded -> {
-            java.util.Collection<Bucket> buckets = loaded.policy().buckets().values();
+            Collection<Bucket> buckets = loaded.policy().buckets().values();
             gauge.register(buckets.stream().map(bucket -> MultiGauge.Row.of(Tags.of("bucket", bucket.name()), cluster,
                     view -> view.mountReadyNodes(bucket.mountReadyLabels(), ANY_TAINT))).toList(), true);
             registeredGeneration = loaded.generation();

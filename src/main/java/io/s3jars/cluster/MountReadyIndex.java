@@ -59,7 +59,7 @@ public final class MountReadyIndex {
         }
         int ready = 0;
         for (Map.Entry<Set<Taint>, Integer> group : groups.entrySet()) {
-            if (tolerates(tolerations, group.getKey())) {
+            if (NodeSummary.allTolerated(group.getKey(), tolerations)) {
                 ready += group.getValue();
             }
         }
@@ -99,14 +99,5 @@ public final class MountReadyIndex {
         if (node.schedulable() && node.carries(labels)) {
             groups.merge(Set.copyOf(node.blockingTaints()), delta, (a, b) -> a + b == 0 ? null : a + b);
         }
-    }
-
-    private static boolean tolerates(List<Toleration> tolerations, Set<Taint> taints) {
-        for (Taint taint : taints) {
-            if (!NodeSummary.tolerated(taint, tolerations)) {
-                return false;
-            }
-        }
-        return true;
     }
 }

@@ -1,5 +1,6 @@
 package io.s3jars.cluster;
 
+import java.util.Collection;
 import java.util.List;
 import java.util.Map;
 
@@ -31,21 +32,17 @@ public record NodeSummary(String name, Map<String, String> labels, boolean ready
     }
 
     public boolean toleratedBy(List<Toleration> tolerations) {
-        for (Taint taint : blockingTaints) {
-            if (!tolerated(taint, tolerations)) {
+        return allTolerated(blockingTaints, tolerations);
+    }
+
+    /** Every taint matched by some toleration: the scheduler's rule, shared with {@link MountReadyIndex}. */
+    static boolean allTolerated(Collection<Taint> taints, List<Toleration> tolerations) {
+        for (Taint taint : taints) {
+            if (tolerations.stream().noneMatch(toleration -> toleration.tolerates(taint))) {
                 return false;
             }
         }
         return true;
-    }
-
-    static boolean tolerated(Taint taint, List<Toleration> tolerations) {
-        for (Toleration toleration : tolerations) {
-            if (toleration.tolerates(taint)) {
-                return true;
-            }
-        }
-        return false;
     }
 
     public boolean mountReadyFor(Map<String, String> required, List<Toleration> tolerations) {

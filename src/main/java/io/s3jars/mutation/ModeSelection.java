@@ -37,10 +37,12 @@ final class ModeSelection {
         Mode mode = requested.value();
         Optional<String> hostPathProblem = hostPathProblem(buckets);
         if (mode == Mode.HOSTPATH) {
-            int ready = hostPathProblem.isPresent() ? 0 : readyNodes(pod, buckets, cluster);
-            if (ready == 0 && hostPathProblem.isEmpty()) {
-                warnings.add("no node is mount-ready for " + describe(labels(buckets)) + nodeSelectorNote(pod)
-                        + " right now; the pod stays Pending until one is");
+            if (hostPathProblem.isEmpty()) {
+                Map<String, String> nodeSelector = pod.nodeSelector();
+                if (readyNodes(pod, nodeSelector, buckets, cluster) == 0) {
+                    warnings.add("no node is mount-ready for " + describe(labels(buckets))
+                            + nodeSelectorNote(nodeSelector) + " right now; the pod stays Pending until one is");
+                }
             }
             return checked(Mode.HOSTPATH, source(pod, defaults) + " chose hostpath", mounts, defaults);
         }
@@ -53,12 +55,13 @@ final class ModeSelection {
             return checked(Mode.SIDECAR, reason, mounts, defaults);
         }
         Map<String, String> labels = labels(buckets);
-        int ready = readyNodes(pod, buckets, cluster);
+        Map<String, String> nodeSelector = pod.nodeSelector();
+        int ready = readyNodes(pod, nodeSelector, buckets, cluster);
         String reason = ready > 0
                 ? "auto chose hostpath: " + ready + " Ready, schedulable node(s) the pod tolerates carry " + describe(labels)
-                        + nodeSelectorNote(pod)
+                        + nodeSelectorNote(nodeSelector)
                 : "auto chose sidecar: no Ready, schedulable node the pod tolerates carries " + describe(labels)
-                        + nodeSelectorNote(pod);
+                        + nodeSelectorNote(nodeSelector);
         warnings.add(reason);
         return checked(ready > 0 ? Mode.HOSTPATH : Mode.SIDECAR, reason, mounts, defaults);
     }
@@ -162,9 +165,10 @@ final class ModeSelection {
      * group without the mount gets the sidecar rather than hostpath and Pending forever. Its own
      * required node affinity is not evaluated.
      */
-    private static int readyNodes(SparkPod pod, List<Bucket> buckets, ClusterView cluster) {
+    private static int readyNodes(SparkPod pod, Map<String, String> nodeSelector, List<Bucket> buckets,
+            ClusterView cluster) {
         Map<String, String> labels = new HashMap<>(labels(buckets));
-        for (Map.Entry<String, String> selector : pod.nodeSelector().entrySet()) {
+        for (Map.Entry<String, String> selector : nodeSelector.entrySet()) {
             String mountReady = labels.putIfAbsent(selector.getKey(), selector.getValue());
             if (mountReady != null && !mountReady.equals(selector.getValue())) {
                 return 0;
@@ -173,9 +177,8 @@ final class ModeSelection {
         return cluster.mountReadyNodes(labels, pod.tolerations());
     }
 
-    private static String nodeSelectorNote(SparkPod pod) {
-        Map<String, String> selector = pod.nodeSelector();
-        return selector.isEmpty() ? "" : " (within the pod's nodeSelector " + describe(selector) + ")";
+    private static String nodeSelectorNote(Map<String, String> nodeSelector) {
+        return nodeSelector.isEmpty() ? "" : " (within the pod's nodeSelector " + describe(nodeSelector) + ")";
     }
 
     private static Map<String, String> labels(List<Bucket> buckets) {
