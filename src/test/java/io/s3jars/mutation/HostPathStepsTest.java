@@ -41,14 +41,11 @@ class HostPathStepsTest {
                 .put("operator", "In").putArray("values").add("ready");
         terms.addObject().putArray("matchExpressions").addObject().put("key", "zone").put("operator", "In")
                 .putArray("values").add("a");
-        PodEditor editor = new PodEditor(pod);
-        new MountReadyAffinityStep().apply(plan(List.of("spark-jars-bucket")), editor);
+        PodEditor editor = affinityFor(pod);
         assertThat(editor.operations()).hasSize(1);
         assertThat(editor.operations().get(0).get("path").asText())
                 .endsWith("/nodeSelectorTerms/1/matchExpressions/-");
-        PodEditor again = new PodEditor(editor.pod());
-        new MountReadyAffinityStep().apply(plan(List.of("spark-jars-bucket")), again);
-        assertThat(again.operations()).isEmpty();
+        assertThat(affinityFor(editor.pod()).operations()).as("a second pass").isEmpty();
     }
 
     @Test
@@ -58,8 +55,7 @@ class HostPathStepsTest {
                 .withObject("requiredDuringSchedulingIgnoredDuringExecution").putArray("nodeSelectorTerms").addObject()
                 .putArray("matchExpressions").addObject().put("key", "mountpoint.s3jars.io/spark-jars-bucket")
                 .put("operator", "In").putArray("values").add("ready").add("broken");
-        PodEditor editor = new PodEditor(pod);
-        new MountReadyAffinityStep().apply(plan(List.of("spark-jars-bucket")), editor);
+        PodEditor editor = affinityFor(pod);
         assertThat(editor.operations()).hasSize(1);
     }
 
@@ -74,13 +70,10 @@ class HostPathStepsTest {
         terms.addObject().putNull("matchExpressions").putArray("matchFields");
         terms.addObject().putArray("matchFields").addObject().put("key", "metadata.name").put("operator", "In")
                 .putArray("values").add("ip-10-0-1-1");
-        PodEditor editor = new PodEditor(pod);
-        new MountReadyAffinityStep().apply(plan(List.of("spark-jars-bucket")), editor);
+        PodEditor editor = affinityFor(pod);
         assertThat(editor.operations().findValuesAsText("path")).containsExactly("/spec/affinity/nodeAffinity"
                 + "/requiredDuringSchedulingIgnoredDuringExecution/nodeSelectorTerms/4/matchExpressions");
-        PodEditor again = new PodEditor(editor.pod());
-        new MountReadyAffinityStep().apply(plan(List.of("spark-jars-bucket")), again);
-        assertThat(again.operations()).isEmpty();
+        assertThat(affinityFor(editor.pod()).operations()).as("a second pass").isEmpty();
     }
 
     /** The API server refuses an empty list of terms, so the pod gets one term of its own. */
@@ -88,15 +81,19 @@ class HostPathStepsTest {
     void anEmptyListOfTermsGetsOurTerm() {
         ObjectNode pod = Fixtures.sparkPod(Fixtures.EXECUTOR);
         nodeSelectorTerms(pod);
-        PodEditor editor = new PodEditor(pod);
-        new MountReadyAffinityStep().apply(plan(List.of("spark-jars-bucket")), editor);
+        PodEditor editor = affinityFor(pod);
         assertThat(editor.operations()).hasSize(1);
         assertThat(editor.operations().get(0).get("path").asText()).endsWith("/nodeSelectorTerms/-");
         assertThat(editor.operations().get(0).get("value").toString()).isEqualTo("{\"matchExpressions\":[{\"key\":"
                 + "\"mountpoint.s3jars.io/spark-jars-bucket\",\"operator\":\"In\",\"values\":[\"ready\"]}]}");
-        PodEditor again = new PodEditor(editor.pod());
-        new MountReadyAffinityStep().apply(plan(List.of("spark-jars-bucket")), again);
-        assertThat(again.operations()).isEmpty();
+        assertThat(affinityFor(editor.pod()).operations()).as("a second pass").isEmpty();
+    }
+
+    /** The affinity step for spark-jars-bucket run on {@code pod}. */
+    private static PodEditor affinityFor(ObjectNode pod) {
+        PodEditor editor = new PodEditor(pod);
+        new MountReadyAffinityStep().apply(plan(List.of("spark-jars-bucket")), editor);
+        return editor;
     }
 
     private static ArrayNode nodeSelectorTerms(ObjectNode pod) {

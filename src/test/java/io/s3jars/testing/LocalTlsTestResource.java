@@ -35,6 +35,18 @@ public class LocalTlsTestResource implements QuarkusTestResourceLifecycleManager
                 "s3jars.tls.key", dir.resolve("tls.key").toString());
     }
 
+    /**
+     * Config for a test profile that serves {@code dir}'s tls.crt and tls.key instead. The TLS
+     * registry's own keys are set directly as well, since this resource, which applies to every
+     * {@code @QuarkusTest}, also sets {@code s3jars.tls.*}.
+     */
+    public static Map<String, String> servingFrom(Path dir) {
+        String cert = dir.resolve("tls.crt").toString();
+        String key = dir.resolve("tls.key").toString();
+        return Map.of("s3jars.tls.cert", cert, "s3jars.tls.key", key,
+                "quarkus.tls.webhook.key-store.pem.0.cert", cert, "quarkus.tls.webhook.key-store.pem.0.key", key);
+    }
+
     /** Writes a new localhost certificate from the same CA into the served files. */
     public static ServingCertificate issue(Duration lifetime) {
         ServingCertificate serving = ca.issue(List.of("localhost"), List.of("127.0.0.1"), lifetime);

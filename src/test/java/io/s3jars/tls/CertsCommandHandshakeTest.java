@@ -36,10 +36,7 @@ class CertsCommandHandshakeTest {
 
         @Override
         public Map<String, String> getConfigOverrides() {
-            String cert = DIR.resolve("tls.crt").toString();
-            String key = DIR.resolve("tls.key").toString();
-            return Map.of("s3jars.tls.cert", cert, "s3jars.tls.key", key,
-                    "quarkus.tls.webhook.key-store.pem.0.cert", cert, "quarkus.tls.webhook.key-store.pem.0.key", key);
+            return LocalTlsTestResource.servingFrom(DIR);
         }
 
         @Override

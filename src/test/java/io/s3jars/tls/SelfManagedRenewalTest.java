@@ -9,6 +9,7 @@ import io.quarkus.test.junit.QuarkusTest;
 import io.quarkus.test.junit.QuarkusTestProfile;
 import io.quarkus.test.junit.TestProfile;
 import io.s3jars.testing.Fixtures;
+import io.s3jars.testing.LocalTlsTestResource;
 import io.s3jars.testing.MockApiServerResource;
 import io.s3jars.testing.WebhookClient;
 import java.io.IOException;
@@ -25,6 +26,7 @@ import java.security.cert.X509Certificate;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.Base64;
+import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
@@ -58,13 +60,10 @@ class SelfManagedRenewalTest {
 
         @Override
         public Map<String, String> getConfigOverrides() {
-            String cert = DIR.resolve("tls.crt").toString();
-            String key = DIR.resolve("tls.key").toString();
-            return Map.of("s3jars.policy-file", "", "%test.s3jars.policy-file", "",
-                    "s3jars.certs.mode", "self-managed",
-                    "s3jars.tls.cert", cert, "s3jars.tls.key", key,
-                    "quarkus.tls.webhook.key-store.pem.0.cert", cert, "quarkus.tls.webhook.key-store.pem.0.key", key,
-                    "quarkus.tls.webhook.reload-period", "1h");
+            Map<String, String> config = new HashMap<>(LocalTlsTestResource.servingFrom(DIR));
+            config.putAll(Map.of("s3jars.policy-file", "", "%test.s3jars.policy-file", "",
+                    "s3jars.certs.mode", "self-managed", "quarkus.tls.webhook.reload-period", "1h"));
+            return config;
         }
 
         @Override
