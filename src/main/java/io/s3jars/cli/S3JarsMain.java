@@ -14,6 +14,8 @@ import java.util.Arrays;
 @QuarkusMain
 public final class S3JarsMain {
 
+    private static final String PKCS12_KEY_ROUNDS = "keystore.pkcs12.keyPbeIterationCount";
+
     public static void main(String... args) {
         String command = args.length == 0 ? "serve" : args[0];
         String[] rest = args.length == 0 ? args : Arrays.copyOfRange(args, 1, args.length);
@@ -34,6 +36,7 @@ public final class S3JarsMain {
      * a throwaway CA and localhost certificate keep the port HTTPS-only.
      */
     private static void serve(String[] args) {
+        keepInMemoryKeyStoresCheap();
         String cert = setting("S3JARS_TLS_CERT", "s3jars.tls.cert");
         String key = setting("S3JARS_TLS_KEY", "s3jars.tls.key");
         if (cert != null) {
@@ -49,6 +52,18 @@ public final class S3JarsMain {
                     + dir + " (curl --cacert " + dir.resolve("ca.crt") + ")");
         }
         Quarkus.run(args);
+    }
+
+    /**
+     * Vert.x turns the PEM key into an in-memory PKCS#12 key store under a throwaway password and
+     * reads it back, several times per start. The JDK's default 10,000 PBKDF2 rounds protect
+     * nothing there (store and password never leave the process) and cost about 300 ms of every
+     * start. s3jars writes no PKCS#12 file. A value given with -D wins.
+     */
+    private static void keepInMemoryKeyStoresCheap() {
+        if (System.getProperty(PKCS12_KEY_ROUNDS) == null) {
+            System.setProperty(PKCS12_KEY_ROUNDS, "1");
+        }
     }
 
     private static void fail(String message) {
