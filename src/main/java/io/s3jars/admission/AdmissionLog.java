@@ -22,20 +22,27 @@ public class AdmissionLog {
 
     public void decided(String endpoint, AdmissionRequest request, Decision decision, long nanos) {
         metrics.record(endpoint, decision, nanos);
-        String pod = request.object() == null ? request.name() : new SparkPod(request.object()).displayName();
         if (decision instanceof Decision.Deny deny) {
-            LOG.warnf("%s denied %s %s/%s buckets=%s dryRun=%s: %s", endpoint, request.resource(), request.namespace(), pod,
-                    deny.buckets(),
-                    request.dryRun(), deny.reason());
+            LOG.warnf("%s denied %s %s/%s buckets=%s dryRun=%s: %s", endpoint, request.resource(), request.namespace(),
+                    objectName(request), deny.buckets(), request.dryRun(), deny.reason());
         } else if (LOG.isDebugEnabled()) {
-            LOG.debugf("%s %s %s %s/%s buckets=%s in %d us", endpoint, decision.getClass().getSimpleName(), request.resource(),
-                    request.namespace(), pod,
-                    decision.buckets(), nanos / 1000);
+            LOG.debugf("%s %s %s %s/%s buckets=%s in %d us", endpoint, decision.getClass().getSimpleName(),
+                    request.resource(), request.namespace(), objectName(request), decision.buckets(), nanos / 1000);
         }
     }
 
+    public void failed(String endpoint, AdmissionRequest request, RuntimeException bug) {
+        metrics.error(endpoint);
+        LOG.errorf(bug, "%s failed on %s %s/%s (uid %s)", endpoint, request.resource(), request.namespace(),
+                objectName(request), request.uid());
+    }
+
     public void badRequest(String endpoint, String reason) {
-        metrics.badRequest(endpoint);
+        metrics.error(endpoint);
         LOG.warnf("bad request to %s: %s", endpoint, reason);
+    }
+
+    private static String objectName(AdmissionRequest request) {
+        return request.object() == null ? request.name() : new SparkPod(request.object()).displayName();
     }
 }

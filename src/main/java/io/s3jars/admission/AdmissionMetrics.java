@@ -44,7 +44,7 @@ public class AdmissionMetrics {
         timer(endpoint, outcome).record(nanos, java.util.concurrent.TimeUnit.NANOSECONDS);
     }
 
-    public void badRequest(String endpoint) {
+    public void error(String endpoint) {
         counters.computeIfAbsent(endpoint + "|error", k -> Counter.builder("s3jars.admissions")
                 .description("Admission reviews answered")
                 .tags("endpoint", endpoint, "outcome", "error", "mode", "none", "bucket", "none")

@@ -5,6 +5,9 @@ import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.JsonNodeFactory;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import java.util.Arrays;
+import java.util.Collections;
+import java.util.IdentityHashMap;
+import java.util.Set;
 
 /**
  * A working copy of the raw pod JSON that records every change as a JSON Patch {@code add}.
@@ -13,6 +16,10 @@ import java.util.Arrays;
  * the steps go, so there is no whole-pod diff (whose cost grows with pods of thousands of env
  * entries). Paths are given as segments, array elements by their index as text. A missing
  * parent is created in the same operation, holding the new value.
+ *
+ * <p>The original is never changed, yet never copied whole either: a node is copied, shallowly,
+ * the first time a change passes through it, so the subtrees no step touches (env lists, args,
+ * most of the spec) are shared with the original rather than copied for every request.
  *
  * <p>Nothing has validated the pod yet (mutating webhooks run before schema validation), so a
  * path that meets a list where it needs an object, or a value where it needs either, is a
@@ -24,9 +31,11 @@ public final class PodEditor {
 
     private final ObjectNode pod;
     private final ArrayNode operations = JSON.arrayNode();
+    /** The nodes of {@link #pod} that are this editor's own copies, safe to change. */
+    private final Set<JsonNode> owned = Collections.newSetFromMap(new IdentityHashMap<>());
 
     public PodEditor(ObjectNode original) {
-        this.pod = original.deepCopy();
+        this.pod = (ObjectNode) ownCopy(original);
     }
 
     public ObjectNode pod() {
@@ -60,7 +69,7 @@ public final class PodEditor {
         if (!array.isArray()) {
             throw new MalformedPod(dotted(arrayPath, arrayPath.length) + " must be a list");
         }
-        ((ArrayNode) array).add(value.deepCopy());
+        ((ArrayNode) writable(arrayPath, arrayPath.length)).add(value.deepCopy());
         record(pointer(arrayPath, arrayPath.length) + "/-", value);
     }
 
@@ -75,7 +84,7 @@ public final class PodEditor {
         if (!object.isObject()) {
             throw new MalformedPod(dotted(objectPath, objectPath.length) + " must be an object");
         }
-        ((ObjectNode) object).set(key, value.deepCopy());
+        ((ObjectNode) writable(objectPath, objectPath.length)).set(key, value.deepCopy());
         record(pointer(objectPath, objectPath.length) + "/" + escape(key), value);
     }
 
@@ -126,9 +135,41 @@ public final class PodEditor {
         for (int i = path.length - 1; i > missing; i--) {
             value = JSON.objectNode().set(path[i], value);
         }
-        JsonNode parent = missing == 0 ? pod : get(Arrays.copyOf(path, missing));
-        ((ObjectNode) parent).set(path[missing], value);
+        ((ObjectNode) writable(path, missing)).set(path[missing], value);
         record(pointer(path, missing + 1), value);
+    }
+
+    /**
+     * The node at the first {@code length} segments of {@code path}, which exists, made this
+     * editor's own: every node on the way that is still the original's is replaced by a copy.
+     */
+    private JsonNode writable(String[] path, int length) {
+        JsonNode current = pod;
+        for (int i = 0; i < length; i++) {
+            JsonNode next = child(current, path, i);
+            if (!owned.contains(next)) {
+                next = ownCopy(next);
+                if (current.isObject()) {
+                    ((ObjectNode) current).set(path[i], next);
+                } else {
+                    ((ArrayNode) current).set(Integer.parseInt(path[i]), next);
+                }
+            }
+            current = next;
+        }
+        return current;
+    }
+
+    /** A shallow copy of a container (its children still shared), owned; a value node is immutable and kept. */
+    private JsonNode ownCopy(JsonNode node) {
+        JsonNode copy = node;
+        if (node.isObject()) {
+            copy = JSON.objectNode().setAll((ObjectNode) node);
+        } else if (node.isArray()) {
+            copy = JSON.arrayNode(node.size()).addAll((ArrayNode) node);
+        }
+        owned.add(copy);
+        return copy;
     }
 
     /** Records a copy: the working tree keeps changing after the operation is written. */

@@ -57,6 +57,8 @@ class HostileInputTest {
         cases.add(bad("request is an array", review(r -> r.putArray("request"))));
         cases.add(bad("nested 10,000 levels", "{\"a\":".repeat(10_000) + "1" + "}".repeat(10_000)));
         cases.add(bad("duplicate keys", good.replaceFirst("\"kind\"", "\"kind\":\"x\",\"kind\"")));
+        cases.add(bad("duplicate bucket label in the pod", good.replaceFirst("\"s3jars.io/bucket\"",
+                "\"s3jars.io/bucket\":\"other-bucket\",\"s3jars.io/bucket\"")));
         cases.add(new Case("non-UTF-8 bytes", "application/json", concat(bytes(good.substring(0, 40)),
                 new byte[] {(byte) 0xC3, (byte) 0x28}, bytes(good.substring(40))), 400, null));
         cases.add(new Case("3 MiB + 1 body", "application/json", new byte[3 * 1024 * 1024 + 1], 413, null));

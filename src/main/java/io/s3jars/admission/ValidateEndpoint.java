@@ -8,43 +8,36 @@ import io.s3jars.policy.PolicyParser;
 import io.s3jars.policy.PolicyResult;
 import io.s3jars.policy.PolicySnapshot;
 import io.s3jars.policy.PolicyStore;
-import io.smallrye.common.annotation.NonBlocking;
-import jakarta.ws.rs.Consumes;
-import jakarta.ws.rs.POST;
-import jakarta.ws.rs.Path;
-import jakarta.ws.rs.Produces;
-import jakarta.ws.rs.core.MediaType;
-import jakarta.ws.rs.core.Response;
+import io.quarkus.runtime.configuration.MemorySize;
+import io.vertx.ext.web.Router;
+import jakarta.enterprise.context.ApplicationScoped;
+import jakarta.enterprise.event.Observes;
 import java.util.List;
 import java.util.Optional;
+import org.eclipse.microprofile.config.inject.ConfigProperty;
 
 /**
  * {@code POST /validate}: edits of the policy ConfigMap are parsed with the loader's own parser,
  * so {@code kubectl apply} of a broken policy fails up front; pod CREATEs go through the hostPath
  * guard. Everything else is allowed untouched.
  */
-@Path("/validate")
-public class ValidateResource {
+@ApplicationScoped
+public class ValidateEndpoint {
 
     private final PolicyStore policies;
     private final S3JarsConfig config;
-    private final AdmissionLog log;
 
-    public ValidateResource(PolicyStore policies, S3JarsConfig config, AdmissionLog log) {
+    public ValidateEndpoint(PolicyStore policies, S3JarsConfig config) {
         this.policies = policies;
         this.config = config;
-        this.log = log;
     }
 
-    @POST
-    @NonBlocking
-    @Consumes(MediaType.APPLICATION_JSON)
-    @Produces(MediaType.APPLICATION_JSON)
-    public Response validate(byte[] body) {
-        return AdmissionShell.handle(body, "/validate", log, this::decide, "configmaps", "pods");
+    void register(@Observes Router router, AdmissionLog log,
+            @ConfigProperty(name = "quarkus.http.limits.max-body-size") MemorySize maxBody) {
+        AdmissionRoute.register(router, "/validate", maxBody.asLongValue(), log, this::decide, "configmaps", "pods");
     }
 
-    private Decision decide(AdmissionRequest request) {
+    Decision decide(AdmissionRequest request) {
         boolean createOrUpdate = request.isCreate() || "UPDATE".equals(request.operation());
         if (!createOrUpdate) {
             return new Decision.Skip("operation " + request.operation() + " is not reviewed");

@@ -1,0 +1,37 @@
+package io.s3jars.admission;
+
+import io.quarkus.runtime.configuration.MemorySize;
+import io.s3jars.cluster.ClusterView;
+import io.s3jars.mutation.Decision;
+import io.s3jars.mutation.MutationEngine;
+import io.s3jars.policy.PolicyStore;
+import io.vertx.ext.web.Router;
+import jakarta.enterprise.context.ApplicationScoped;
+import jakarta.enterprise.event.Observes;
+import org.eclipse.microprofile.config.inject.ConfigProperty;
+
+/** {@code POST /mutate}: pod CREATEs go to the engine; everything else is allowed untouched. */
+@ApplicationScoped
+public class MutateEndpoint {
+
+    private final MutationEngine engine;
+    private final PolicyStore policies;
+    private final ClusterView cluster;
+
+    public MutateEndpoint(MutationEngine engine, PolicyStore policies, ClusterView cluster) {
+        this.engine = engine;
+        this.policies = policies;
+        this.cluster = cluster;
+    }
+
+    void register(@Observes Router router, AdmissionLog log,
+            @ConfigProperty(name = "quarkus.http.limits.max-body-size") MemorySize maxBody) {
+        AdmissionRoute.register(router, "/mutate", maxBody.asLongValue(), log, this::decide, "pods");
+    }
+
+    Decision decide(AdmissionRequest request) {
+        return request.isCreate()
+                ? engine.decide(request.object(), request.namespace(), policies.snapshot(), cluster)
+                : new Decision.Skip("operation " + request.operation() + " is not reviewed");
+    }
+}
