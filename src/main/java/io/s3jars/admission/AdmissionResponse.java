@@ -1,24 +1,25 @@
 package io.s3jars.admission;
 
-import com.fasterxml.jackson.core.JsonProcessingException;
+import com.fasterxml.jackson.core.JsonGenerator;
+import com.fasterxml.jackson.core.util.ByteArrayBuilder;
 import com.fasterxml.jackson.databind.node.ArrayNode;
-import com.fasterxml.jackson.databind.node.JsonNodeFactory;
-import com.fasterxml.jackson.databind.node.ObjectNode;
 import io.s3jars.mutation.Decision;
-import java.util.Base64;
+import java.io.IOException;
+import java.io.UncheckedIOException;
 import java.util.List;
 
-/** Writes the AdmissionReview response; the one place that echoes {@code request.uid}. */
+/**
+ * Writes the AdmissionReview response; the one place that echoes {@code request.uid}. Written
+ * straight to bytes, the patch as base64 in place: the answer is built once per pod.
+ */
 public final class AdmissionResponse {
-
-    private static final JsonNodeFactory JSON = JsonNodeFactory.instance;
 
     private AdmissionResponse() {
     }
 
     public static byte[] of(String uid, Decision decision) {
         if (decision instanceof Decision.Patch patch) {
-            return patch.changesPod() ? allowed(uid, patch.operations(), patch.warnings()) : allowed(uid, null, patch.warnings());
+            return allowed(uid, patch.changesPod() ? patch.operations() : null, patch.warnings());
         }
         if (decision instanceof Decision.Deny deny) {
             return denied(uid, deny.code(), deny.reason());
@@ -26,40 +27,61 @@ public final class AdmissionResponse {
         return allowed(uid, null, List.of());
     }
 
-    public static byte[] allowed(String uid, ArrayNode patch, List<String> warnings) {
-        ObjectNode response = response(uid, true);
-        if (patch != null) {
-            response.put("patchType", "JSONPatch");
-            response.put("patch", Base64.getEncoder().encodeToString(bytes(patch)));
-        }
-        if (!warnings.isEmpty()) {
-            ArrayNode list = response.putArray("warnings");
-            warnings.forEach(w -> list.add("s3jars: " + w));
-        }
-        return bytes(review(response));
+    private static byte[] allowed(String uid, ArrayNode patch, List<String> warnings) {
+        // Written before the review is opened: nested writers would not share Jackson's buffers.
+        byte[] patchJson = patch == null ? null : bytes(patch);
+        return review(uid, true, json -> {
+            if (patchJson != null) {
+                json.writeStringField("patchType", "JSONPatch");
+                // Jackson's default base64 is the standard alphabet with padding and no line breaks.
+                json.writeBinaryField("patch", patchJson);
+            }
+            if (!warnings.isEmpty()) {
+                json.writeArrayFieldStart("warnings");
+                for (String warning : warnings) {
+                    json.writeString("s3jars: " + warning);
+                }
+                json.writeEndArray();
+            }
+        });
     }
 
-    public static byte[] denied(String uid, int code, String message) {
-        ObjectNode response = response(uid, false);
-        response.putObject("status").put("code", code).put("message", "s3jars: " + message);
-        return bytes(review(response));
+    private static byte[] denied(String uid, int code, String message) {
+        return review(uid, false, json -> {
+            json.writeObjectFieldStart("status");
+            json.writeNumberField("code", code);
+            json.writeStringField("message", "s3jars: " + message);
+            json.writeEndObject();
+        });
     }
 
-    private static ObjectNode response(String uid, boolean allowed) {
-        return JSON.objectNode().put("uid", uid).put("allowed", allowed);
-    }
-
-    private static ObjectNode review(ObjectNode response) {
-        ObjectNode review = JSON.objectNode().put("apiVersion", AdmissionRequest.API_VERSION).put("kind", "AdmissionReview");
-        review.set("response", response);
-        return review;
-    }
-
-    private static byte[] bytes(Object node) {
+    private static byte[] bytes(ArrayNode patch) {
         try {
-            return AdmissionRequest.JSON.writeValueAsBytes(node);
-        } catch (JsonProcessingException e) {
-            throw new IllegalStateException("cannot write JSON", e);
+            return AdmissionRequest.JSON.writeValueAsBytes(patch);
+        } catch (IOException e) {
+            throw new UncheckedIOException("cannot write the patch", e);
         }
+    }
+
+    private interface Fields {
+        void write(JsonGenerator json) throws IOException;
+    }
+
+    private static byte[] review(String uid, boolean allowed, Fields more) {
+        ByteArrayBuilder out = new ByteArrayBuilder(512);
+        try (JsonGenerator json = AdmissionRequest.JSON.getFactory().createGenerator(out)) {
+            json.writeStartObject();
+            json.writeStringField("apiVersion", AdmissionRequest.API_VERSION);
+            json.writeStringField("kind", "AdmissionReview");
+            json.writeObjectFieldStart("response");
+            json.writeStringField("uid", uid);
+            json.writeBooleanField("allowed", allowed);
+            more.write(json);
+            json.writeEndObject();
+            json.writeEndObject();
+        } catch (IOException e) {
+            throw new UncheckedIOException("cannot write the AdmissionReview", e);
+        }
+        return out.toByteArray();
     }
 }

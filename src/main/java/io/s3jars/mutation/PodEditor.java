@@ -19,7 +19,9 @@ import java.util.Set;
  *
  * <p>The original is never changed, yet never copied whole either: a node is copied, shallowly,
  * the first time a change passes through it, so the subtrees no step touches (env lists, args,
- * most of the spec) are shared with the original rather than copied for every request.
+ * most of the spec) are shared with the original rather than copied for every request. A value
+ * handed to the editor goes into the tree and the patch as it is, so a step must not change it
+ * afterwards; the editor itself copies it before any later change passes through it.
  *
  * <p>Nothing has validated the pod yet (mutating webhooks run before schema validation), so a
  * path that meets a list where it needs an object, or a value where it needs either, is a
@@ -62,14 +64,14 @@ public final class PodEditor {
     public void append(JsonNode value, String... arrayPath) {
         int missing = firstMissing(arrayPath);
         if (missing < arrayPath.length) {
-            create(arrayPath, missing, JSON.arrayNode().add(value.deepCopy()));
+            create(arrayPath, missing, JSON.arrayNode().add(value));
             return;
         }
         JsonNode array = get(arrayPath);
         if (!array.isArray()) {
             throw new MalformedPod(dotted(arrayPath, arrayPath.length) + " must be a list");
         }
-        ((ArrayNode) writable(arrayPath, arrayPath.length)).add(value.deepCopy());
+        ((ArrayNode) writable(arrayPath, arrayPath.length)).add(value);
         record(pointer(arrayPath, arrayPath.length) + "/-", value);
     }
 
@@ -77,14 +79,14 @@ public final class PodEditor {
     public void put(String key, JsonNode value, String... objectPath) {
         int missing = firstMissing(objectPath);
         if (missing < objectPath.length) {
-            create(objectPath, missing, JSON.objectNode().set(key, value.deepCopy()));
+            create(objectPath, missing, JSON.objectNode().set(key, value));
             return;
         }
         JsonNode object = get(objectPath);
         if (!object.isObject()) {
             throw new MalformedPod(dotted(objectPath, objectPath.length) + " must be an object");
         }
-        ((ObjectNode) writable(objectPath, objectPath.length)).set(key, value.deepCopy());
+        ((ObjectNode) writable(objectPath, objectPath.length)).set(key, value);
         record(pointer(objectPath, objectPath.length) + "/" + escape(key), value);
     }
 
@@ -126,7 +128,15 @@ public final class PodEditor {
 
     /** Indexes come from the steps, which count the list first, so nine digits are plenty. */
     private static boolean isIndex(String segment) {
-        return !segment.isEmpty() && segment.length() <= 9 && segment.chars().allMatch(c -> c >= '0' && c <= '9');
+        if (segment.isEmpty() || segment.length() > 9) {
+            return false;
+        }
+        for (int i = 0; i < segment.length(); i++) {
+            if (segment.charAt(i) < '0' || segment.charAt(i) > '9') {
+                return false;
+            }
+        }
+        return true;
     }
 
     /** Puts {@code leaf}, wrapped in objects for the missing segments after {@code missing}, at {@code path[missing]}. */
@@ -172,9 +182,12 @@ public final class PodEditor {
         return copy;
     }
 
-    /** Records a copy: the working tree keeps changing after the operation is written. */
+    /**
+     * The value is shared with the tree, which is safe: it is not this editor's own copy, so a
+     * later change through it replaces it in the tree and leaves the recorded one as it was.
+     */
     private void record(String pointer, JsonNode value) {
-        operations.addObject().put("op", "add").put("path", pointer).set("value", value.deepCopy());
+        operations.addObject().put("op", "add").put("path", pointer).set("value", value);
     }
 
     /** JSON Pointer escaping, RFC 6901: '~' first, then '/'. */
