@@ -30,7 +30,7 @@ NODES_EVERY=${NODES_EVERY:-4}
 HEAP_GROWTH_MAX_MIB=${HEAP_GROWTH_MAX_MIB:-16}
 SERVER_CPU=${SERVER_CPU:-1}
 LOAD_CPU=${LOAD_CPU:-0}
-JAVA_OPTS=${JAVA_OPTS:--XX:+UseSerialGC -Xms96m -Xmx128m -Xmn48m}
+JAVA_OPTS=${JAVA_OPTS:--XX:+UseSerialGC -Xms64m -Xmx128m -Xmn48m}
 WORK=$(mktemp -d /tmp/s3jars-soak.XXXXXX)
 PIDS=()
 trap 'for p in "${PIDS[@]:-}"; do kill "$p" 2>/dev/null || true; done' EXIT
