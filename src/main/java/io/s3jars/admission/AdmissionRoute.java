@@ -36,7 +36,7 @@ final class AdmissionRoute {
 
     /**
      * {@code POST path} with a JSON body of at most {@code maxBodyBytes} (bigger: 413; another
-     * content type: 415; another method: 405) reviewing the given resources.
+     * content type: 415; another method: 404, no route) reviewing the given resources.
      */
     static void register(Router router, String path, long maxBodyBytes, AdmissionLog log,
             Function<AdmissionRequest, Decision> decide, String... resources) {
@@ -44,9 +44,10 @@ final class AdmissionRoute {
         // The content type is checked first, on a route of its own: the body handler would otherwise
         // try to decode a form before anything could refuse it.
         router.post(path).handler(route::requireJson);
+        // The body buffer grows as bytes arrive, never sized from Content-Length: a client that
+        // announces 3 MiB and sends nothing must not hold 3 MiB.
         router.post(path)
-                // Sized from Content-Length up front: no regrowing copies of a pod's JSON.
-                .handler(BodyHandler.create(false).setBodyLimit(maxBodyBytes).setPreallocateBodyBuffer(true))
+                .handler(BodyHandler.create(false).setBodyLimit(maxBodyBytes))
                 .handler(route::answer);
     }
 
