@@ -38,10 +38,11 @@ final class ModeSelection {
         Optional<String> hostPathProblem = hostPathProblem(buckets);
         if (mode == Mode.HOSTPATH) {
             if (hostPathProblem.isEmpty()) {
+                Map<String, String> labels = labels(buckets);
                 Map<String, String> nodeSelector = pod.nodeSelector();
-                if (readyNodes(pod, nodeSelector, buckets, cluster) == 0) {
-                    warnings.add("no node is mount-ready for " + describe(labels(buckets))
-                            + nodeSelectorNote(nodeSelector) + " right now; the pod stays Pending until one is");
+                if (readyNodes(pod, nodeSelector, labels, cluster) == 0) {
+                    warnings.add("no node is mount-ready for " + describe(labels) + nodeSelectorNote(nodeSelector)
+                            + " right now; the pod stays Pending until one is");
                 }
             }
             return checked(Mode.HOSTPATH, source(pod, defaults) + " chose hostpath", mounts, defaults);
@@ -56,12 +57,11 @@ final class ModeSelection {
         }
         Map<String, String> labels = labels(buckets);
         Map<String, String> nodeSelector = pod.nodeSelector();
-        int ready = readyNodes(pod, nodeSelector, buckets, cluster);
-        String reason = ready > 0
-                ? "auto chose hostpath: " + ready + " Ready, schedulable node(s) the pod tolerates carry " + describe(labels)
-                        + nodeSelectorNote(nodeSelector)
-                : "auto chose sidecar: no Ready, schedulable node the pod tolerates carries " + describe(labels)
-                        + nodeSelectorNote(nodeSelector);
+        int ready = readyNodes(pod, nodeSelector, labels, cluster);
+        String reason = (ready > 0
+                ? "auto chose hostpath: " + ready + " Ready, schedulable node(s) the pod tolerates carry "
+                : "auto chose sidecar: no Ready, schedulable node the pod tolerates carries ")
+                + describe(labels) + nodeSelectorNote(nodeSelector);
         warnings.add(reason);
         return checked(ready > 0 ? Mode.HOSTPATH : Mode.SIDECAR, reason, mounts, defaults);
     }
@@ -165,9 +165,9 @@ final class ModeSelection {
      * group without the mount gets the sidecar rather than hostpath and Pending forever. Its own
      * required node affinity is not evaluated.
      */
-    private static int readyNodes(SparkPod pod, Map<String, String> nodeSelector, List<Bucket> buckets,
+    private static int readyNodes(SparkPod pod, Map<String, String> nodeSelector, Map<String, String> mountReadyLabels,
             ClusterView cluster) {
-        Map<String, String> labels = new HashMap<>(labels(buckets));
+        Map<String, String> labels = new HashMap<>(mountReadyLabels);
         for (Map.Entry<String, String> selector : nodeSelector.entrySet()) {
             String mountReady = labels.putIfAbsent(selector.getKey(), selector.getValue());
             if (mountReady != null && !mountReady.equals(selector.getValue())) {
