@@ -67,11 +67,11 @@ public final class PodEditor {
             create(arrayPath, missing, JSON.arrayNode().add(value));
             return;
         }
-        JsonNode array = get(arrayPath);
+        JsonNode array = writable(arrayPath, arrayPath.length);
         if (!array.isArray()) {
             throw new MalformedPod(dotted(arrayPath, arrayPath.length) + " must be a list");
         }
-        ((ArrayNode) writable(arrayPath, arrayPath.length)).add(value);
+        ((ArrayNode) array).add(value);
         record(pointer(arrayPath, arrayPath.length) + "/-", value);
     }
 
@@ -82,11 +82,11 @@ public final class PodEditor {
             create(objectPath, missing, JSON.objectNode().set(key, value));
             return;
         }
-        JsonNode object = get(objectPath);
+        JsonNode object = writable(objectPath, objectPath.length);
         if (!object.isObject()) {
             throw new MalformedPod(dotted(objectPath, objectPath.length) + " must be an object");
         }
-        ((ObjectNode) writable(objectPath, objectPath.length)).set(key, value);
+        ((ObjectNode) object).set(key, value);
         record(pointer(objectPath, objectPath.length) + "/" + escape(key), value);
     }
 
