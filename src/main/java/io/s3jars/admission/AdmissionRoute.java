@@ -58,8 +58,7 @@ final class AdmissionRoute {
             return;
         }
         log.badRequest(path, "Content-Type " + contentType + " is not " + JSON);
-        send(context, 415, TEXT, ("expected Content-Type " + JSON + ", got " + contentType)
-                .getBytes(StandardCharsets.UTF_8));
+        sendText(context, 415, "expected Content-Type " + JSON + ", got " + contentType);
     }
 
     private void answer(RoutingContext context) {
@@ -82,7 +81,7 @@ final class AdmissionRoute {
             request = AdmissionRequest.parse(body, offset, length, resources);
         } catch (BadReview bad) {
             log.badRequest(path, bad.getMessage());
-            send(context, 400, TEXT, bad.getMessage().getBytes(StandardCharsets.UTF_8));
+            sendText(context, 400, bad.getMessage());
             return;
         }
         Decision decision;
@@ -91,11 +90,15 @@ final class AdmissionRoute {
         } catch (RuntimeException bug) {
             // A bug costs this one answer, never the server; the API server applies failurePolicy.
             log.failed(path, request, bug);
-            send(context, 500, TEXT, ("s3jars could not review this request: " + bug).getBytes(StandardCharsets.UTF_8));
+            sendText(context, 500, "s3jars could not review this request: " + bug);
             return;
         }
         log.decided(path, request, decision, System.nanoTime() - start);
         send(context, 200, JSON, AdmissionResponse.of(request.uid(), decision));
+    }
+
+    private static void sendText(RoutingContext context, int status, String message) {
+        send(context, status, TEXT, message.getBytes(StandardCharsets.UTF_8));
     }
 
     private static void send(RoutingContext context, int status, String contentType, byte[] body) {
