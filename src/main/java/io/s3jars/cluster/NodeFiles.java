@@ -8,9 +8,7 @@ import java.io.UncheckedIOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
-import java.util.HashMap;
 import java.util.List;
-import java.util.Map;
 
 /**
  * Reads nodes from a file as {@code kubectl get nodes -o yaml} (or {@code -o json}, or a single
@@ -36,7 +34,7 @@ public final class NodeFiles {
         }
         String kind = document == null ? "" : document.path("kind").asText();
         if (kind.equals("Node")) {
-            return List.of(summary(document));
+            return List.of(NodeSummaries.of(document));
         }
         if (!kind.equals("NodeList") && !kind.equals("List")) {
             throw new IllegalArgumentException(file + " holds no Node, NodeList or List of nodes");
@@ -44,7 +42,7 @@ public final class NodeFiles {
         List<NodeSummary> nodes = new ArrayList<>();
         for (JsonNode item : document.path("items")) {
             if (item.path("kind").asText("Node").equals("Node")) {
-                nodes.add(summary(item));
+                nodes.add(NodeSummaries.of(item));
             }
         }
         return nodes;
@@ -57,23 +55,5 @@ public final class NodeFiles {
             }
         }
         return false;
-    }
-
-    static NodeSummary summary(JsonNode node) {
-        Map<String, String> labels = new HashMap<>();
-        node.path("metadata").path("labels").fields().forEachRemaining(e -> labels.put(e.getKey(), e.getValue().asText()));
-        boolean ready = false;
-        for (JsonNode condition : node.path("status").path("conditions")) {
-            ready |= NodeSummaries.isReadyTrue(condition.path("type").asText(), condition.path("status").asText());
-        }
-        List<Taint> taints = new ArrayList<>();
-        for (JsonNode taint : node.path("spec").path("taints")) {
-            String effect = taint.path("effect").asText();
-            if (Taint.blocksScheduling(effect)) {
-                taints.add(new Taint(taint.path("key").asText(null), taint.path("value").asText(null), effect));
-            }
-        }
-        return new NodeSummary(node.path("metadata").path("name").asText(), labels, ready,
-                node.path("spec").path("unschedulable").asBoolean(false), taints);
     }
 }
