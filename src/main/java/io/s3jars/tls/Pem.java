@@ -49,8 +49,7 @@ public final class Pem {
      * costs a cold start more than a tenth of a second.
      */
     public static PrivateKey privateKey(String pem) {
-        Optional<PrivateKey> pkcs8 = pkcs8(pem);
-        return pkcs8.isPresent() ? pkcs8.get() : otherFormats(pem);
+        return pkcs8(pem).orElseGet(() -> otherFormats(pem));
     }
 
     private static Optional<PrivateKey> pkcs8(String pem) {
