@@ -8,7 +8,6 @@ public final class Names {
 
     private static final Pattern BUCKET = Pattern.compile("[a-z0-9][a-z0-9.-]{1,61}[a-z0-9]");
     private static final Pattern IP_ADDRESS = Pattern.compile("\\d+\\.\\d+\\.\\d+\\.\\d+");
-    private static final Pattern DNS_LABEL = Pattern.compile("[a-z0-9]([-a-z0-9]{0,61}[a-z0-9])?");
     private static final Pattern DNS_SUBDOMAIN = Pattern.compile("[a-z0-9]([-a-z0-9.]{0,251}[a-z0-9])?");
     private static final Pattern NAMESPACE_GLOB = Pattern.compile("[a-z0-9*?]([-a-z0-9*?]{0,61}[a-z0-9*?])?");
     private static final Pattern LABEL_NAME = Pattern.compile("[A-Za-z0-9]([-A-Za-z0-9_.]{0,61}[A-Za-z0-9])?");
@@ -81,8 +80,22 @@ public final class Names {
                 : Optional.of("is not a Kubernetes quantity such as 100m, 256Mi or 1");
     }
 
-    /** Kubernetes object names such as volumes and containers: a DNS label. */
+    /**
+     * Kubernetes object names such as volumes and containers: a DNS label,
+     * {@code [a-z0-9]([-a-z0-9]{0,61}[a-z0-9])?}. A loop, not that pattern: every admission checks
+     * three names, and the match was a tenth of the engine's time.
+     */
     public static boolean isDnsLabel(String name) {
-        return DNS_LABEL.matcher(name).matches();
+        int length = name.length();
+        if (length == 0 || length > 63 || name.charAt(0) == '-' || name.charAt(length - 1) == '-') {
+            return false;
+        }
+        for (int i = 0; i < length; i++) {
+            char c = name.charAt(i);
+            if (!(c >= 'a' && c <= 'z' || c >= '0' && c <= '9' || c == '-')) {
+                return false;
+            }
+        }
+        return true;
     }
 }
