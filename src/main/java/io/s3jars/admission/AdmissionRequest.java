@@ -1,12 +1,8 @@
 package io.s3jars.admission;
 
-import com.fasterxml.jackson.core.JsonParser;
-import com.fasterxml.jackson.core.StreamReadConstraints;
 import com.fasterxml.jackson.core.JsonProcessingException;
-import com.fasterxml.jackson.databind.DeserializationFeature;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
-import com.fasterxml.jackson.databind.json.JsonMapper;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import java.io.IOException;
 
@@ -22,16 +18,14 @@ public record AdmissionRequest(String uid, String namespace, String name, String
 
     public static final String API_VERSION = "admission.k8s.io/v1";
 
+    /** Writes answers; reviews are read by {@link ReviewReader}. */
+    static final ObjectMapper JSON = new ObjectMapper();
+
     /**
      * Duplicate keys are refused: two readers of one document must not see two different pods.
-     * The tree reader checks them as it fills each object, which costs nothing extra; the
-     * parser's own check would keep a second set of names per object.
+     * Subtrees that no decision reads are left out of the tree.
      */
-    static final ObjectMapper JSON = JsonMapper.builder(new com.fasterxml.jackson.core.JsonFactoryBuilder()
-                    .streamReadConstraints(StreamReadConstraints.builder().maxNestingDepth(200).build())
-                    .build())
-            .enable(DeserializationFeature.FAIL_ON_READING_DUP_TREE_KEY)
-            .build();
+    private static final ReviewReader READER = new ReviewReader(ReviewReader.NOT_READ);
 
     public boolean isCreate() {
         return "CREATE".equals(operation);
@@ -50,11 +44,9 @@ public record AdmissionRequest(String uid, String namespace, String name, String
         }
         JsonNode review;
         try {
-            review = JSON.readTree(body, offset, length);
+            review = READER.read(body, offset, length);
         } catch (JsonProcessingException e) {
-            // The tree reader's duplicate-key message names a Jackson switch; the key is what matters.
-            throw new BadReview("body is not valid JSON: " + e.getOriginalMessage().replaceFirst(" for `ObjectNode`.*",
-                    " (a key may appear once per object)"));
+            throw new BadReview("body is not valid JSON: " + e.getOriginalMessage());
         } catch (IOException | RuntimeException e) {
             throw new BadReview("body is not valid JSON: " + e.getMessage());
         }

@@ -96,7 +96,7 @@ class MutateEndpointTest {
             {beta.toString(), "apiVersion must be admission.k8s.io/v1, got 'admission.k8s.io/v1beta1'"},
             {configMap.toString(), "this endpoint reviews pods, not resource 'configmaps'"},
             {noObject.toString(), "request.object is missing for a CREATE"},
-            {"{\"kind\":\"AdmissionReview\",\"kind\":\"AdmissionReview\"}", "Duplicate field 'kind'"},
+            {"{\"kind\":\"AdmissionReview\",\"kind\":\"AdmissionReview\"}", "duplicate key 'kind'"},
             {"[".repeat(10_000), "nesting depth"},
         };
         for (String[] c : cases) {

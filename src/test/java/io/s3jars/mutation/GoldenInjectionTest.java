@@ -38,7 +38,7 @@ import org.junit.jupiter.api.TestFactory;
  * as a fabric8 Pod, and fed back to the engine, which must then change nothing.
  * Run with {@code -Dgolden.update=true} to rewrite the goldens after an intended change.
  */
-class GoldenInjectionTest {
+public class GoldenInjectionTest {
 
     private static final Path GOLDEN = Path.of("src/test/resources/golden");
     private static final boolean UPDATE = Boolean.getBoolean("golden.update");
@@ -53,10 +53,11 @@ class GoldenInjectionTest {
                     "NodeGroupType", "SparkComputeOptimized", "karpenter.sh/capacity-type", "spot"),
                     "spark-compute-optimized", "NoSchedule")));
 
-    record Case(String name, ObjectNode pod, String namespace, PolicySnapshot policy, ClusterView cluster) {
+    public record Case(String name, ObjectNode pod, String namespace, PolicySnapshot policy, ClusterView cluster) {
     }
 
-    static List<Case> cases() {
+    /** Also read through the admission path's review reader by {@code ReviewReaderTest}. */
+    public static List<Case> cases() {
         List<Case> cases = new ArrayList<>();
         for (boolean defaulted : new boolean[] {false, true}) {
             String suffix = defaulted ? "-defaulted" : "";

@@ -56,6 +56,7 @@ class HostileInputTest {
         cases.add(bad("object is a string", review(r -> ((ObjectNode) r.get("request")).put("object", "pod"))));
         cases.add(bad("request is an array", review(r -> r.putArray("request"))));
         cases.add(bad("nested 10,000 levels", "{\"a\":".repeat(10_000) + "1" + "}".repeat(10_000)));
+        cases.add(bad("a second document after the review", good + "{}"));
         cases.add(bad("duplicate keys", good.replaceFirst("\"kind\"", "\"kind\":\"x\",\"kind\"")));
         cases.add(bad("duplicate bucket label in the pod", good.replaceFirst("\"s3jars.io/bucket\"",
                 "\"s3jars.io/bucket\":\"other-bucket\",\"s3jars.io/bucket\"")));

@@ -1,0 +1,154 @@
+package io.s3jars.admission;
+
+import com.fasterxml.jackson.core.JsonFactory;
+import com.fasterxml.jackson.core.JsonFactoryBuilder;
+import com.fasterxml.jackson.core.JsonParser;
+import com.fasterxml.jackson.core.JsonToken;
+import com.fasterxml.jackson.core.StreamReadConstraints;
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.node.ArrayNode;
+import com.fasterxml.jackson.databind.node.JsonNodeFactory;
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import java.io.IOException;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+
+/**
+ * Reads an AdmissionReview into a tree, leaving out the subtrees that no decision reads: who
+ * asked (userInfo), the old object, managedFields, and each container's env, ports, resources
+ * and probes. Building the tree was the largest share of an admission's time, and these subtrees
+ * are more than half of a Spark executor's nodes. They are still tokenized, so a malformed body
+ * is refused as before; only what is kept is checked for duplicate keys.
+ *
+ * <p>Leaving a subtree out is safe because the patch is built from operations at paths the
+ * engine and the guard read, never by writing back a whole object that held a left-out part.
+ * The list below must only name what they never read; {@code ReviewReaderTest} checks that every
+ * decision on the Spark pods is the same with and without it.
+ */
+final class ReviewReader {
+
+    private static final List<String> CONTAINER_LISTS = List.of("containers", "initContainers", "ephemeralContainers");
+    private static final List<String> CONTAINER_FIELDS_NOT_READ = List.of("env", "envFrom", "ports", "resources",
+            "livenessProbe", "readinessProbe", "startupProbe", "lifecycle");
+
+    static final Skips NOT_READ = notRead();
+
+    private static final JsonNodeFactory NODES = JsonNodeFactory.instance;
+
+    private final JsonFactory json;
+    private final Skips skips;
+
+    ReviewReader(Skips skips) {
+        this.json = new JsonFactoryBuilder()
+                .streamReadConstraints(StreamReadConstraints.builder().maxNestingDepth(200).build())
+                .build();
+        this.skips = skips;
+    }
+
+    /** A whole document, or null when there is none; throws on malformed JSON, a duplicate key or trailing data. */
+    JsonNode read(byte[] body, int offset, int length) throws IOException {
+        try (JsonParser parser = json.createParser(body, offset, length)) {
+            JsonToken first = parser.nextToken();
+            if (first == null) {
+                return null;
+            }
+            JsonNode document = value(parser, first, skips);
+            if (parser.nextToken() != null) {
+                throw new IOException("unexpected data after the JSON document at " + where(parser));
+            }
+            return document;
+        }
+    }
+
+    private static JsonNode value(JsonParser parser, JsonToken token, Skips skips) throws IOException {
+        return switch (token) {
+            case START_OBJECT -> object(parser, skips);
+            case START_ARRAY -> array(parser, skips);
+            case VALUE_STRING -> NODES.textNode(parser.getText());
+            case VALUE_NUMBER_INT -> switch (parser.getNumberType()) {
+                case INT -> NODES.numberNode(parser.getIntValue());
+                case LONG -> NODES.numberNode(parser.getLongValue());
+                default -> NODES.numberNode(parser.getBigIntegerValue());
+            };
+            case VALUE_NUMBER_FLOAT -> NODES.numberNode(parser.getDoubleValue());
+            case VALUE_TRUE -> NODES.booleanNode(true);
+            case VALUE_FALSE -> NODES.booleanNode(false);
+            case VALUE_NULL -> NODES.nullNode();
+            default -> throw new IOException("unexpected " + token + " at " + where(parser));
+        };
+    }
+
+    private static ObjectNode object(JsonParser parser, Skips skips) throws IOException {
+        ObjectNode object = NODES.objectNode();
+        String name;
+        while ((name = parser.nextFieldName()) != null) {
+            JsonToken token = parser.nextToken();
+            Skips below = skips == null ? null : skips.field(name);
+            if (below == Skips.ALL) {
+                parser.skipChildren();
+            } else if (object.replace(name, value(parser, token, below)) != null) {
+                throw new IOException("duplicate key '" + name + "' at " + where(parser) + ": a key may appear once per object");
+            }
+        }
+        return object;
+    }
+
+    private static ArrayNode array(JsonParser parser, Skips skips) throws IOException {
+        ArrayNode array = NODES.arrayNode();
+        Skips element = skips == null ? null : skips.element();
+        JsonToken token;
+        while ((token = parser.nextToken()) != JsonToken.END_ARRAY) {
+            array.add(value(parser, token, element));
+        }
+        return array;
+    }
+
+    private static String where(JsonParser parser) {
+        return "line " + parser.currentLocation().getLineNr() + ", column " + parser.currentLocation().getColumnNr();
+    }
+
+    private static Skips notRead() {
+        Skips root = new Skips();
+        Skips request = root.path("request");
+        request.skip("userInfo");
+        request.skip("oldObject");
+        request.skip("options");
+        Skips object = request.path("object");
+        object.path("metadata").skip("managedFields");
+        object.skip("status");
+        for (String list : CONTAINER_LISTS) {
+            Skips container = object.path("spec").path(list).path(Skips.ELEMENT);
+            CONTAINER_FIELDS_NOT_READ.forEach(container::skip);
+        }
+        return root;
+    }
+
+    /**
+     * A tree of paths to leave out, walked alongside the document: a subtree with no path below
+     * it gets null and is read without further lookups.
+     */
+    static final class Skips {
+
+        static final String ELEMENT = "[]";
+        static final Skips ALL = new Skips();
+
+        private final Map<String, Skips> below = new HashMap<>();
+
+        Skips path(String name) {
+            return below.computeIfAbsent(name, n -> new Skips());
+        }
+
+        void skip(String name) {
+            below.put(name, ALL);
+        }
+
+        Skips field(String name) {
+            return below.get(name);
+        }
+
+        Skips element() {
+            return below.get(ELEMENT);
+        }
+    }
+}
