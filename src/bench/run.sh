@@ -15,7 +15,7 @@
 # scale runs, which only show that latency stays flat, get 60 s (SCALE_WARMUP).
 #
 # s3jars runs with the JVM options recommended in the README (JAVA_OPTS below) and a class-data
-# sharing archive written by a short training run first, as an image build would do.
+# sharing archive written first by src/main/docker/train-class-data-sharing.sh, as the image build does.
 set -euo pipefail
 cd "$(dirname "$0")/../.."
 
@@ -76,19 +76,10 @@ start_s3jars() {
   taskset -a -p -c "$SERVER_CPU" "$S3JARS_PID" >/dev/null
 }
 
-# The class-data sharing archive: classes loaded by a start and a few requests, dumped at exit.
+# The class-data sharing archive, made by the image build's own script.
 train_class_data_sharing() {
-  S3JARS_POLICY_FILE=examples/policy.yaml S3JARS_NODES_FILE=$WORK/nodes-10.json S3JARS_TLS_CERT=$WORK/pki/tls.crt \
-    S3JARS_TLS_KEY=$WORK/pki/tls.key java $JAVA_OPTS -XX:ArchiveClassesAtExit="$WORK/s3jars.jsa" -jar "$JAR" \
-    >"$WORK/training.log" 2>&1 &
-  local pid=$!
-  until curl -sf localhost:9000/q/health/ready >/dev/null 2>&1; do sleep 0.05; done
-  for kind in hostpath sidecar denied skipped; do
-    curl -sf --cacert "$WORK/pki/ca.crt" -H 'Content-Type: application/json' --data-binary "@$WORK/$kind.json" \
-      https://localhost:8443/mutate >/dev/null
-  done
-  curl -sf localhost:9000/q/metrics >/dev/null
-  stop "$pid"
+  # shellcheck disable=SC2086
+  src/main/docker/train-class-data-sharing.sh "$JAR" "$WORK/s3jars.jsa" $JAVA_OPTS >/dev/null
 }
 
 median() { sort -n | awk '{a[NR] = $1} END {print a[int((NR + 1) / 2)]}'; }

@@ -55,7 +55,7 @@ class HelmChartTest {
         assertThat(env(container).get("QUARKUS_SHUTDOWN_TIMEOUT").getValue()).isEqualTo("20s");
         assertThat(pod.getTerminationGracePeriodSeconds()).isEqualTo(35L).isGreaterThan(10L + 20);
         assertThat(env(container).get("JAVA_OPTS_APPEND").getValue()).isEqualTo(
-                "-Djava.util.logging.manager=org.jboss.logmanager.LogManager -XX:MaxRAMPercentage=60 -XX:+UseSerialGC -Xmn48m -XX:MetaspaceSize=96m");
+                "-Djava.util.logging.manager=org.jboss.logmanager.LogManager -XX:SharedArchiveFile=/deployments/s3jars.jsa -XX:MaxRAMPercentage=60 -XX:+UseSerialGC -Xmn48m -XX:MetaspaceSize=96m");
         assertThat(container.getReadinessProbe().getHttpGet().getPath()).isEqualTo("/q/health/ready");
         assertThat(container.getLivenessProbe().getHttpGet().getPort().getStrVal()).isEqualTo("management");
         assertThat(container.getPorts()).anyMatch(p -> p.getName().equals("management") && p.getContainerPort() == 9000)
@@ -279,12 +279,13 @@ class HelmChartTest {
     }
 
     @Test
-    void theLogManagerFlagSurvivesOtherJavaOptsAndTheGracePeriodCoversTheStop() {
+    void theLogManagerFlagAndTheArchiveSurviveOtherJavaOptsAndTheGracePeriodCoversTheStop() {
         for (String javaOpts : List.of("-Xmx256m", "")) {
             Container container = Rendered.chart(Map.of("javaOpts", javaOpts)).one(Deployment.class).getSpec()
                     .getTemplate().getSpec().getContainers().get(0);
             assertThat(env(container).get("JAVA_OPTS_APPEND").getValue())
-                    .isEqualTo(("-Djava.util.logging.manager=org.jboss.logmanager.LogManager " + javaOpts).trim());
+                    .isEqualTo(("-Djava.util.logging.manager=org.jboss.logmanager.LogManager"
+                            + " -XX:SharedArchiveFile=/deployments/s3jars.jsa " + javaOpts).trim());
         }
         assertThatThrownBy(() -> Rendered.chart(Map.of("terminationGracePeriodSeconds", "30")))
                 .hasMessageContaining("terminationGracePeriodSeconds (30) must exceed preStopSleepSeconds"

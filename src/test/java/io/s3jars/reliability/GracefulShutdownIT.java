@@ -1,5 +1,10 @@
 package io.s3jars.reliability;
 
+import static io.s3jars.testing.PackagedApp.JAR;
+import static io.s3jars.testing.PackagedApp.awaitReady;
+import static io.s3jars.testing.PackagedApp.freePort;
+import static io.s3jars.testing.PackagedApp.java;
+import static io.s3jars.testing.PackagedApp.readiness;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import com.fasterxml.jackson.databind.JsonNode;
@@ -9,15 +14,8 @@ import io.s3jars.testing.RawHttpsConnection.Ending;
 import io.s3jars.testing.RawHttpsConnection.Response;
 import io.s3jars.testing.WebhookClient;
 import java.io.IOException;
-import java.net.InetAddress;
-import java.net.ServerSocket;
-import java.net.URI;
-import java.net.http.HttpClient;
-import java.net.http.HttpRequest;
-import java.net.http.HttpResponse;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.CopyOnWriteArrayList;
@@ -46,7 +44,6 @@ import org.junit.jupiter.api.io.TempDir;
  */
 class GracefulShutdownIT {
 
-    private static final Path JAR = Path.of(System.getProperty("s3jars.app.jar", "target/quarkus-app/quarkus-run.jar"));
     private static final Path REVIEW_FILE = Path.of("src/test/resources/spark-pods/review-b-executor-1.json");
     /** Exit status of a JVM ended by SIGTERM once its shutdown hooks ran (128 + 15); Quarkus in JVM mode keeps it. */
     private static final int SIGTERM_EXIT = 143;
@@ -218,36 +215,6 @@ class GracefulShutdownIT {
                 .redirectErrorStream(true).redirectOutput(work.resolve("certs.log").toFile()).start();
         assertThat(certs.waitFor(30, TimeUnit.SECONDS)).isTrue();
         assertThat(certs.exitValue()).as(Files.readString(work.resolve("certs.log"))).isZero();
-    }
-
-    private static void awaitReady(Process app, int managementPort) throws Exception {
-        long until = System.nanoTime() + TimeUnit.SECONDS.toNanos(30);
-        while (readiness(managementPort) != 200) {
-            assertThat(app.isAlive()).as("the application is running").isTrue();
-            assertThat(System.nanoTime()).as("ready within 30 s").isLessThan(until);
-            Thread.sleep(50);
-        }
-    }
-
-    /** Status of GET /q/health/ready, or -1 when nothing answers. */
-    private static int readiness(int managementPort) throws InterruptedException {
-        try {
-            return HttpClient.newHttpClient().send(HttpRequest.newBuilder(
-                    URI.create("http://localhost:" + managementPort + "/q/health/ready")).timeout(Duration.ofSeconds(2))
-                    .build(), HttpResponse.BodyHandlers.discarding()).statusCode();
-        } catch (IOException notListening) {
-            return -1;
-        }
-    }
-
-    private static String java() {
-        return Path.of(System.getProperty("java.home"), "bin", "java").toString();
-    }
-
-    private static int freePort() throws IOException {
-        try (ServerSocket socket = new ServerSocket(0, 1, InetAddress.getLoopbackAddress())) {
-            return socket.getLocalPort();
-        }
     }
 
     private interface Check {
