@@ -30,7 +30,9 @@ NODES_EVERY=${NODES_EVERY:-4}
 HEAP_GROWTH_MAX_MIB=${HEAP_GROWTH_MAX_MIB:-16}
 SERVER_CPU=${SERVER_CPU:-1}
 LOAD_CPU=${LOAD_CPU:-0}
-JAVA_OPTS=${JAVA_OPTS:--XX:+UseSerialGC -Xms64m -Xmx128m -Xmn48m}
+# The image's options and archive, with the benchmark's heap bounds.
+JAVA_OPTS=${JAVA_OPTS:--XX:+UseSerialGC -Xms64m -Xmx128m -Xmn48m -XX:MetaspaceSize=96m}
+export MALLOC_ARENA_MAX=${MALLOC_ARENA_MAX:-2}
 WORK=$(mktemp -d /tmp/s3jars-soak.XXXXXX)
 PIDS=()
 trap 'for p in "${PIDS[@]:-}"; do kill "$p" 2>/dev/null || true; done' EXIT
@@ -70,11 +72,15 @@ metric() { curl -sf "localhost:$MANAGEMENT_PORT/q/metrics" | awk -v m="$1" '$1 =
 
 WEBHOOK_PORT=$(free_port)
 MANAGEMENT_PORT=$(free_port)
+# The class-data sharing archive, as the image builds it.
+# shellcheck disable=SC2086
+QUARKUS_HTTP_SSL_PORT=$WEBHOOK_PORT QUARKUS_MANAGEMENT_PORT=$MANAGEMENT_PORT \
+  src/main/docker/train-class-data-sharing.sh "$JAR" "$WORK/s3jars.jsa" $JAVA_OPTS >/dev/null
 S3JARS_POLICY_FILE=$WORK/policy.yaml S3JARS_NODES_FILE=$WORK/nodes.json \
   S3JARS_TLS_CERT=$WORK/pki/tls.crt S3JARS_TLS_KEY=$WORK/pki/tls.key \
   QUARKUS_HTTP_SSL_PORT=$WEBHOOK_PORT QUARKUS_MANAGEMENT_PORT=$MANAGEMENT_PORT \
   taskset -c "$SERVER_CPU" java $JAVA_OPTS -Djava.util.logging.manager=org.jboss.logmanager.LogManager \
-  -jar "$JAR" >"$WORK/s3jars.log" 2>&1 &
+  -XX:SharedArchiveFile="$WORK/s3jars.jsa" -jar "$JAR" >"$WORK/s3jars.log" 2>&1 &
 SERVER=$!
 PIDS+=("$SERVER")
 until curl -sf "localhost:$MANAGEMENT_PORT/q/health/ready" >/dev/null; do

@@ -39,6 +39,7 @@ final class ReviewReader {
     private final JsonFactory json;
     private final Skips skips;
 
+    /** @param skips what to leave out: {@link #NOT_READ}, or null for nothing (the tests' full tree) */
     ReviewReader(Skips skips) {
         this.json = new JsonFactoryBuilder()
                 .streamReadConstraints(StreamReadConstraints.builder().maxNestingDepth(200).build())
