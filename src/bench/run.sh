@@ -175,5 +175,6 @@ fi
 
 echo
 echo "== in-process mutation of the real executor pod (no HTTP)"
-mvn -B -q -ntp -Dstyle.color=never test-compile dependency:build-classpath -Dmdep.outputFile="$WORK/classpath" >/dev/null
+mvn -B -q -ntp test-compile dependency:build-classpath -Dmdep.outputFile="$WORK/classpath" >"$WORK/mvn.log" 2>&1 \
+  || { cat "$WORK/mvn.log"; exit 1; }
 taskset -c "$SERVER_CPU" java -cp "target/classes:target/test-classes:$(cat "$WORK/classpath")" io.s3jars.bench.EngineMicrobenchmark
