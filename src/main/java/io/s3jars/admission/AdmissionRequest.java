@@ -2,7 +2,6 @@ package io.s3jars.admission;
 
 import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.databind.JsonNode;
-import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import java.io.IOException;
 
@@ -17,9 +16,6 @@ public record AdmissionRequest(String uid, String namespace, String name, String
         String resource, ObjectNode object) {
 
     public static final String API_VERSION = "admission.k8s.io/v1";
-
-    /** Writes answers; reviews are read by {@link ReviewReader}. */
-    static final ObjectMapper JSON = new ObjectMapper();
 
     /**
      * Duplicate keys are refused: two readers of one document must not see two different pods.

@@ -2,6 +2,7 @@ package io.s3jars.admission;
 
 import com.fasterxml.jackson.core.JsonGenerator;
 import com.fasterxml.jackson.core.util.ByteArrayBuilder;
+import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ArrayNode;
 import io.s3jars.mutation.Decision;
 import java.io.IOException;
@@ -13,6 +14,8 @@ import java.util.List;
  * straight to bytes, the patch as base64 in place: the answer is built once per pod.
  */
 public final class AdmissionResponse {
+
+    private static final ObjectMapper JSON = new ObjectMapper();
 
     private AdmissionResponse() {
     }
@@ -57,7 +60,7 @@ public final class AdmissionResponse {
 
     private static byte[] bytes(ArrayNode patch) {
         try {
-            return AdmissionRequest.JSON.writeValueAsBytes(patch);
+            return JSON.writeValueAsBytes(patch);
         } catch (IOException e) {
             throw new UncheckedIOException("cannot write the patch", e);
         }
@@ -69,7 +72,7 @@ public final class AdmissionResponse {
 
     private static byte[] review(String uid, boolean allowed, Fields more) {
         ByteArrayBuilder out = new ByteArrayBuilder(512);
-        try (JsonGenerator json = AdmissionRequest.JSON.getFactory().createGenerator(out)) {
+        try (JsonGenerator json = JSON.getFactory().createGenerator(out)) {
             json.writeStartObject();
             json.writeStringField("apiVersion", AdmissionRequest.API_VERSION);
             json.writeStringField("kind", "AdmissionReview");

@@ -2,6 +2,7 @@ package io.s3jars.admission;
 
 import com.fasterxml.jackson.core.JsonFactory;
 import com.fasterxml.jackson.core.JsonFactoryBuilder;
+import com.fasterxml.jackson.core.JsonLocation;
 import com.fasterxml.jackson.core.JsonParser;
 import com.fasterxml.jackson.core.JsonToken;
 import com.fasterxml.jackson.core.StreamReadConstraints;
@@ -106,7 +107,8 @@ final class ReviewReader {
     }
 
     private static String where(JsonParser parser) {
-        return "line " + parser.currentLocation().getLineNr() + ", column " + parser.currentLocation().getColumnNr();
+        JsonLocation location = parser.currentLocation();
+        return "line " + location.getLineNr() + ", column " + location.getColumnNr();
     }
 
     private static Skips notRead() {
