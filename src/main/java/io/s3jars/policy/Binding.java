@@ -2,7 +2,6 @@ package io.s3jars.policy;
 
 import java.util.List;
 import java.util.Set;
-import java.util.regex.Pattern;
 
 /**
  * Grants buckets to namespaces, like a RoleBinding grants a Role.
@@ -12,23 +11,14 @@ import java.util.regex.Pattern;
  */
 public record Binding(String name, List<String> namespaces, Set<String> serviceAccounts, List<String> buckets) {
 
-    public boolean isGlob(String namespacePattern) {
-        return namespacePattern.indexOf('*') >= 0 || namespacePattern.indexOf('?') >= 0;
+    /** Immutable and sized to fit: a policy may hold tens of thousands of bindings. */
+    public Binding {
+        namespaces = List.copyOf(namespaces);
+        serviceAccounts = Set.copyOf(serviceAccounts);
+        buckets = List.copyOf(buckets);
     }
 
     public boolean allowsServiceAccount(String serviceAccount) {
         return serviceAccounts.isEmpty() || serviceAccounts.contains(serviceAccount);
-    }
-
-    static Pattern globToRegex(String glob) {
-        StringBuilder regex = new StringBuilder();
-        for (char c : glob.toCharArray()) {
-            switch (c) {
-                case '*' -> regex.append(".*");
-                case '?' -> regex.append('.');
-                default -> regex.append(Pattern.quote(String.valueOf(c)));
-            }
-        }
-        return Pattern.compile(regex.toString());
     }
 }

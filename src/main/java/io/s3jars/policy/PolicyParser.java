@@ -9,7 +9,6 @@ import com.fasterxml.jackson.dataformat.yaml.YAMLFactory;
 import java.io.IOException;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
-import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
@@ -156,7 +155,7 @@ public final class PolicyParser {
         List<String> granted = f.strings("buckets", true, b -> Names.bucketProblem(b).or(() ->
                 buckets.containsKey(b) ? Optional.empty() : Optional.of("is not declared under buckets")))
                 .orElse(List.of());
-        return Optional.of(new Binding(name, namespaces, new LinkedHashSet<>(accounts), granted));
+        return Optional.of(new Binding(name, namespaces, Set.copyOf(accounts), granted));
     }
 
     private static Optional<String> modeProblem(String mode) {

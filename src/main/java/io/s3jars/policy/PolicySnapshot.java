@@ -9,7 +9,6 @@ import java.util.Optional;
 import java.util.SortedSet;
 import java.util.TreeSet;
 import java.util.concurrent.ConcurrentHashMap;
-import java.util.regex.Pattern;
 
 /**
  * An immutable, validated policy. Built only by {@link PolicyParser}; swapped whole on reload so
@@ -26,7 +25,7 @@ public final class PolicySnapshot {
     private final Map<String, Bucket> buckets;
     private final List<Binding> bindings;
     private final Map<String, List<Binding>> bindingsByNamespace = new HashMap<>();
-    private final List<Map.Entry<Pattern, Binding>> globBindings = new ArrayList<>();
+    private final List<Map.Entry<NamespaceGlob, Binding>> globBindings = new ArrayList<>();
     private final Map<String, List<Binding>> resolvedNamespaces = new ConcurrentHashMap<>();
 
     PolicySnapshot(Defaults defaults, Map<String, Bucket> buckets, List<Binding> bindings) {
@@ -35,8 +34,8 @@ public final class PolicySnapshot {
         this.bindings = List.copyOf(bindings);
         for (Binding binding : bindings) {
             for (String namespace : binding.namespaces()) {
-                if (binding.isGlob(namespace)) {
-                    globBindings.add(Map.entry(Binding.globToRegex(namespace), binding));
+                if (NamespaceGlob.isGlob(namespace)) {
+                    globBindings.add(Map.entry(new NamespaceGlob(namespace), binding));
                 } else {
                     bindingsByNamespace.computeIfAbsent(namespace, k -> new ArrayList<>()).add(binding);
                 }
@@ -91,8 +90,8 @@ public final class PolicySnapshot {
             return remembered;
         }
         List<Binding> matching = new ArrayList<>(bindingsByNamespace.getOrDefault(namespace, List.of()));
-        for (Map.Entry<Pattern, Binding> glob : globBindings) {
-            if (glob.getKey().matcher(namespace).matches() && !matching.contains(glob.getValue())) {
+        for (Map.Entry<NamespaceGlob, Binding> glob : globBindings) {
+            if (glob.getKey().matches(namespace) && !matching.contains(glob.getValue())) {
                 matching.add(glob.getValue());
             }
         }
