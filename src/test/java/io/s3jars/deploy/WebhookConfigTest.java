@@ -3,6 +3,7 @@ package io.s3jars.deploy;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import io.fabric8.kubernetes.api.model.HasMetadata;
+import io.fabric8.kubernetes.api.model.apps.Deployment;
 import io.fabric8.kubernetes.api.model.Namespace;
 import io.fabric8.kubernetes.api.model.Secret;
 import io.fabric8.kubernetes.api.model.admissionregistration.v1.MutatingWebhookConfiguration;
@@ -17,7 +18,7 @@ import org.junit.jupiter.api.Test;
 
 /**
  * {@code webhook-config/} is the chart rendered for users without Helm (certificates from the
- * {@code certs} command). The webhook rules, selectors and RBAC must stay identical to the chart's.
+ * {@code certs} command). The webhook rules, selectors, RBAC and pod spec must stay identical to the chart's.
  * After an intended chart change, regenerate with {@code -Dwebhook-config.update=true}.
  */
 class WebhookConfigTest {
@@ -28,7 +29,7 @@ class WebhookConfigTest {
     private static final Map<String, Object> PLAIN = Map.of("certs.mode", "secret", "certs.caBundle", PLACEHOLDER);
 
     @Test
-    void webhooksSelectorsAndRbacMatchTheChart() throws IOException {
+    void webhooksSelectorsRbacAndPodMatchTheChart() throws IOException {
         Rendered chart = Rendered.chart(PLAIN);
         if (Boolean.getBoolean("webhook-config.update")) {
             Files.writeString(RENDERED, "# Generated from helm/s3jars (certs.mode=secret): run the certs command with\n"
@@ -42,6 +43,9 @@ class WebhookConfigTest {
         assertThat(webhooks(plain)).isEqualTo(webhooks(chart));
         assertThat(plain.one(ClusterRole.class).getRules()).isEqualTo(chart.one(ClusterRole.class).getRules());
         assertThat(plain.one(Role.class).getRules()).isEqualTo(chart.one(Role.class).getRules());
+        // The pod too: its JVM options once lost the class-data sharing archive here and nowhere else.
+        assertThat(plain.one(Deployment.class).getSpec().getTemplate().getSpec())
+                .isEqualTo(chart.one(Deployment.class).getSpec().getTemplate().getSpec());
         assertThat(plain.objects()).extracting(HasMetadata::getKind)
                 .containsExactlyInAnyOrderElementsOf(chart.objects().stream().map(HasMetadata::getKind).toList());
     }
