@@ -20,12 +20,7 @@ class NamesTest {
         Random random = new Random(42);
         String alphabet = "ab09-.A_";
         for (int i = 0; i < 20_000; i++) {
-            StringBuilder name = new StringBuilder();
-            int length = random.nextInt(66);
-            for (int j = 0; j < length; j++) {
-                name.append(alphabet.charAt(random.nextInt(alphabet.length())));
-            }
-            names.add(name.toString());
+            names.add(RandomText.of(random, alphabet, 65));
         }
         for (String name : names) {
             assertThat(Names.isDnsLabel(name)).as("'%s'", name).isEqualTo(DNS_LABEL.matcher(name).matches());

@@ -29,22 +29,13 @@ class NamespaceGlobTest {
         Random random = new Random(7);
         int matched = 0;
         for (int i = 0; i < 50_000; i++) {
-            String glob = randomText(random, "ab-*?", 7);
-            String name = randomText(random, "ab-", 9);
+            String glob = RandomText.of(random, "ab-*?", 7);
+            String name = RandomText.of(random, "ab-", 9);
             Pattern regex = Pattern.compile(glob.replace("*", ".*").replace("?", "."));
             boolean expected = regex.matcher(name).matches();
             assertThat(new NamespaceGlob(glob).matches(name)).as("'%s' against '%s'", glob, name).isEqualTo(expected);
             matched += expected ? 1 : 0;
         }
         assertThat(matched).isGreaterThan(1_000);
-    }
-
-    private static String randomText(Random random, String alphabet, int maxLength) {
-        StringBuilder text = new StringBuilder();
-        int length = random.nextInt(maxLength + 1);
-        for (int j = 0; j < length; j++) {
-            text.append(alphabet.charAt(random.nextInt(alphabet.length())));
-        }
-        return text.toString();
     }
 }
