@@ -1,6 +1,6 @@
 package io.s3jars.admission;
 
-import io.s3jars.mutation.Decision;
+import io.s3jars.decision.Decision;
 import io.s3jars.mutation.SparkPod;
 import jakarta.enterprise.context.ApplicationScoped;
 import org.jboss.logging.Logger;

@@ -3,7 +3,7 @@ package io.s3jars.admission;
 import io.micrometer.core.instrument.Counter;
 import io.micrometer.core.instrument.MeterRegistry;
 import io.micrometer.core.instrument.Timer;
-import io.s3jars.mutation.Decision;
+import io.s3jars.decision.Decision;
 import jakarta.enterprise.context.ApplicationScoped;
 import java.time.Duration;
 import java.util.Map;

@@ -4,7 +4,7 @@ import com.fasterxml.jackson.core.JsonGenerator;
 import com.fasterxml.jackson.core.util.ByteArrayBuilder;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ArrayNode;
-import io.s3jars.mutation.Decision;
+import io.s3jars.decision.Decision;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.util.List;

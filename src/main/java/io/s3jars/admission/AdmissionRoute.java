@@ -1,7 +1,7 @@
 package io.s3jars.admission;
 
 import io.netty.buffer.ByteBuf;
-import io.s3jars.mutation.Decision;
+import io.s3jars.decision.Decision;
 import io.vertx.core.buffer.Buffer;
 import io.vertx.core.http.HttpHeaders;
 import io.vertx.ext.web.Router;

@@ -2,7 +2,7 @@ package io.s3jars.admission;
 
 import io.quarkus.runtime.configuration.MemorySize;
 import io.s3jars.cluster.ClusterView;
-import io.s3jars.mutation.Decision;
+import io.s3jars.decision.Decision;
 import io.s3jars.mutation.MutationEngine;
 import io.s3jars.policy.PolicyStore;
 import io.vertx.ext.web.Router;

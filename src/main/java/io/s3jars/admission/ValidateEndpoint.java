@@ -1,19 +1,18 @@
 package io.s3jars.admission;
 
 import com.fasterxml.jackson.databind.JsonNode;
+import io.quarkus.runtime.configuration.MemorySize;
 import io.s3jars.config.S3JarsConfig;
+import io.s3jars.decision.Decision;
+import io.s3jars.decision.DenyCode;
 import io.s3jars.guard.HostPathGuard;
-import io.s3jars.mutation.Decision;
 import io.s3jars.policy.PolicyParser;
 import io.s3jars.policy.PolicyResult;
-import io.s3jars.policy.PolicySnapshot;
 import io.s3jars.policy.PolicyStore;
-import io.quarkus.runtime.configuration.MemorySize;
 import io.vertx.ext.web.Router;
 import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.enterprise.event.Observes;
 import java.util.List;
-import java.util.Optional;
 import org.eclipse.microprofile.config.inject.ConfigProperty;
 
 /**
@@ -46,9 +45,7 @@ public class ValidateEndpoint {
             if (!request.isCreate()) {
                 return new Decision.Skip("pod volumes cannot change after creation");
             }
-            // The snapshot first: the paths read afterwards then include all of its own.
-            Optional<PolicySnapshot> policy = policies.snapshot();
-            return HostPathGuard.check(request.object(), request.namespace(), policy, policies.nodeMountPathsSinceStart())
+            return HostPathGuard.check(request.object(), request.namespace(), policies.inForce())
                     .<Decision>map(d -> d).orElse(new Decision.Skip("no protected hostPath"));
         }
         return policyEdit(request);
@@ -62,12 +59,12 @@ public class ValidateEndpoint {
         String key = config.policyConfigMap().key();
         JsonNode document = request.object().path("data").path(key);
         if (!document.isTextual()) {
-            return new Decision.Deny(Decision.Deny.INVALID, "ConfigMap " + name + " must hold the policy under data."
+            return new Decision.Deny(DenyCode.INVALID, "ConfigMap " + name + " must hold the policy under data."
                     + key, List.of());
         }
         PolicyResult result = PolicyParser.parse(document.asText());
         if (result instanceof PolicyResult.Invalid invalid) {
-            return new Decision.Deny(Decision.Deny.INVALID, "invalid policy in ConfigMap " + name + " (data." + key
+            return new Decision.Deny(DenyCode.INVALID, "invalid policy in ConfigMap " + name + " (data." + key
                     + "); the last good policy stays in force: " + invalid.summary(), List.of());
         }
         return new Decision.Skip("valid policy");

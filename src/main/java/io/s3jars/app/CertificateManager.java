@@ -1,6 +1,5 @@
 package io.s3jars.app;
 
-import io.fabric8.kubernetes.client.KubernetesClient;
 import io.micrometer.core.instrument.Gauge;
 import io.micrometer.core.instrument.MeterRegistry;
 import io.quarkus.runtime.ShutdownEvent;
@@ -8,14 +7,13 @@ import io.quarkus.runtime.StartupEvent;
 import io.quarkus.tls.CertificateUpdatedEvent;
 import io.quarkus.tls.TlsConfigurationRegistry;
 import io.s3jars.config.S3JarsConfig;
+import io.s3jars.selfmanaged.SelfManagedCertificates;
+import io.s3jars.selfmanaged.SelfManagedCertificates.Settlement;
+import io.s3jars.selfmanaged.SelfManagedCertificates.WebhookConfiguration;
 import io.s3jars.tls.Pem;
-import io.s3jars.tls.SelfManagedCertificates;
-import io.s3jars.tls.SelfManagedCertificates.Settlement;
-import io.s3jars.tls.SelfManagedCertificates.WebhookConfiguration;
 import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.enterprise.event.Event;
 import jakarta.enterprise.event.Observes;
-import jakarta.enterprise.inject.Instance;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -45,6 +43,7 @@ public class CertificateManager {
     private static final Logger LOG = Logger.getLogger(CertificateManager.class);
 
     private final S3JarsConfig config;
+    private final Sources sources;
     private final TlsConfigurationRegistry registry;
     private final Event<CertificateUpdatedEvent> updates;
     private volatile String servedPem;
@@ -52,19 +51,21 @@ public class CertificateManager {
     private volatile String lastFailure;
     private ScheduledExecutorService renewer;
 
-    public CertificateManager(S3JarsConfig config, TlsConfigurationRegistry registry, Event<CertificateUpdatedEvent> updates) {
+    public CertificateManager(S3JarsConfig config, Sources sources, TlsConfigurationRegistry registry,
+            Event<CertificateUpdatedEvent> updates) {
         this.config = config;
+        this.sources = sources;
         this.registry = registry;
         this.updates = updates;
     }
 
-    void onStart(@Observes StartupEvent event, Instance<KubernetesClient> client, MeterRegistry meters) {
+    void onStart(@Observes StartupEvent event, MeterRegistry meters) {
         Gauge.builder("s3jars.tls.certificate.expiry.timestamp.seconds", this, CertificateManager::expirySeconds)
                 .description("notAfter of the serving certificate").register(meters);
         if (!selfManaged()) {
             return;
         }
-        SelfManagedCertificates certificates = new SelfManagedCertificates(client.get(), settings(config), Clock.systemUTC());
+        SelfManagedCertificates certificates = new SelfManagedCertificates(sources.apiServer().orElseThrow(), settings(config), Clock.systemUTC());
         renewer = Executors.newSingleThreadScheduledExecutor(r -> new Thread(r, "s3jars-certificates"));
         new RetryUntilFirstSuccess(renewer, FIRST_RETRY, MAX_RETRY).start(() -> settle(certificates), () -> {
             every(config.certs().checkInterval(), () -> settle(certificates));
@@ -118,8 +119,9 @@ public class CertificateManager {
         return Optional.ofNullable(lastFailure);
     }
 
+    /** Self-managed certificates live in a Secret, so they need a source with an API server; local runs serve files. */
     public boolean selfManaged() {
-        return config.certs().mode() == S3JarsConfig.CertsMode.SELF_MANAGED && config.policyFile().isEmpty();
+        return config.certs().mode() == S3JarsConfig.CertsMode.SELF_MANAGED && sources.apiServer().isPresent();
     }
 
     /** The full check, which may issue. Never throws: the current certificate keeps serving meanwhile. */

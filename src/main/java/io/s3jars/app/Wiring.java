@@ -1,19 +1,24 @@
 package io.s3jars.app;
 
 import io.fabric8.kubernetes.client.KubernetesClient;
+import io.quarkus.runtime.ShutdownEvent;
+import io.quarkus.runtime.StartupEvent;
 import io.s3jars.cluster.ClusterView;
-import io.s3jars.cluster.InformerClusterView;
-import io.s3jars.cluster.NodeFiles;
-import io.s3jars.cluster.StaticClusterView;
-import io.s3jars.cluster.SwappableClusterView;
 import io.s3jars.config.S3JarsConfig;
 import io.s3jars.mutation.MutationEngine;
 import io.s3jars.policy.PolicyStore;
+import jakarta.enterprise.event.Observes;
 import jakarta.enterprise.inject.Instance;
 import jakarta.enterprise.inject.Produces;
 import jakarta.inject.Singleton;
+import java.time.Clock;
 
-/** Turns the pure classes into beans. */
+/**
+ * Turns the pure classes into beans, and makes the one choice of where the policy and the cluster
+ * come from: a policy file means local files, no policy file means the API server. Nothing else
+ * asks which it is.
+ */
+@Singleton
 public class Wiring {
 
     @Produces
@@ -28,14 +33,26 @@ public class Wiring {
         return new PolicyStore();
     }
 
-    /** Local mode: the nodes file, if any, re-read by {@link LocalFiles}. Cluster mode: informers, started by {@link ClusterMode}. */
+    /** The client is created only for the cluster source: local runs never touch an API server. */
     @Produces
     @Singleton
-    ClusterView clusterView(S3JarsConfig config, Instance<KubernetesClient> client) {
-        if (config.policyFile().isEmpty()) {
-            return new InformerClusterView(client.get());
-        }
-        return new SwappableClusterView(config.nodesFile().<ClusterView>map(f -> StaticClusterView.ofNodes(
-                NodeFiles.read(f))).orElse(ClusterView.EMPTY));
+    Sources sources(S3JarsConfig config, Instance<KubernetesClient> client) {
+        return config.policyFile().<Sources>map(policy -> new LocalSources(policy, config.nodesFile()))
+                .orElseGet(() -> new ClusterSources(client.get(), config, Clock.systemUTC()));
+    }
+
+    @Produces
+    @Singleton
+    ClusterView clusterView(Sources sources) {
+        return sources.view();
+    }
+
+    /** Default priority: before the observers that expect a local policy file already loaded. */
+    void start(@Observes StartupEvent event, Sources sources, PolicyStore store) {
+        sources.start(store);
+    }
+
+    void stop(@Observes ShutdownEvent event, Sources sources) {
+        sources.stop();
     }
 }

@@ -41,7 +41,7 @@ public final class CertsCommand {
         } catch (IllegalArgumentException e) {
             err.println(e.getMessage());
             err.println(USAGE);
-            return InjectCommand.BAD_INPUT;
+            return ExitCodes.BAD_INPUT;
         }
         CertificateAuthority ca = CertificateAuthority.create("s3jars CA", Duration.ofDays(o.caDays), o.algorithm);
         ServingCertificate serving = WebhookCertificates.issue(ca, o.service, o.namespace, o.dns, o.ips,
@@ -59,7 +59,7 @@ public final class CertsCommand {
             }
         } catch (IOException e) {
             err.println("cannot write to " + o.out + ": " + e.getMessage());
-            return InjectCommand.BAD_INPUT;
+            return ExitCodes.BAD_INPUT;
         }
         out.println("wrote ca.crt, tls.crt, tls.key, secret.yaml, cabundle.b64 to " + o.out);
         out.println("serving certificate for " + String.join(", ", WebhookCertificates.dnsNames(o.service, o.namespace, o.dns))

@@ -8,7 +8,7 @@ import com.fasterxml.jackson.dataformat.yaml.YAMLGenerator;
 import io.s3jars.cluster.ClusterView;
 import io.s3jars.cluster.NodeFiles;
 import io.s3jars.cluster.StaticClusterView;
-import io.s3jars.mutation.Decision;
+import io.s3jars.decision.Decision;
 import io.s3jars.mutation.MutationEngine;
 import io.s3jars.policy.PolicyParser;
 import io.s3jars.policy.PolicyResult;
@@ -26,8 +26,6 @@ import java.util.Optional;
  */
 public final class InjectCommand {
 
-    static final int DENIED = 3;
-    static final int BAD_INPUT = 2;
 
     private static final String USAGE = "usage: inject --policy FILE -f POD_FILE|- [--namespace NS] [--nodes FILE] [--patch]";
     private static final ObjectMapper YAML = new ObjectMapper(new YAMLFactory()
@@ -45,14 +43,14 @@ public final class InjectCommand {
         } catch (IllegalArgumentException e) {
             err.println(e.getMessage());
             err.println(USAGE);
-            return BAD_INPUT;
+            return ExitCodes.BAD_INPUT;
         }
         try {
             PolicyResult policy = PolicyParser.parse(Files.readString(parsed.policy));
             if (policy instanceof PolicyResult.Invalid invalid) {
                 err.println("invalid policy " + parsed.policy + ":");
                 invalid.errors().forEach(e -> err.println("  " + e));
-                return BAD_INPUT;
+                return ExitCodes.BAD_INPUT;
             }
             JsonNode input = YAML.readTree(parsed.pod.equals("-") ? stdin : Files.newInputStream(Path.of(parsed.pod)));
             boolean review = input != null && "AdmissionReview".equals(input.path("kind").asText());
@@ -62,7 +60,7 @@ public final class InjectCommand {
             }
             if (input == null || !input.isObject() || !"Pod".equals(input.path("kind").asText("Pod"))) {
                 err.println(parsed.pod + " holds no Pod");
-                return BAD_INPUT;
+                return ExitCodes.BAD_INPUT;
             }
             ObjectNode pod = (ObjectNode) input;
             String namespace = parsed.namespace.or(() -> reviewNamespace)
@@ -74,7 +72,7 @@ public final class InjectCommand {
             return print(decision, pod, parsed.patchOnly, out, err);
         } catch (IOException | RuntimeException e) {
             err.println("cannot read input: " + e.getMessage());
-            return BAD_INPUT;
+            return ExitCodes.BAD_INPUT;
         }
     }
 
@@ -87,7 +85,7 @@ public final class InjectCommand {
             throws IOException {
         if (decision instanceof Decision.Deny deny) {
             err.println("denied (" + deny.code() + "): " + deny.reason());
-            return DENIED;
+            return ExitCodes.DENIED;
         }
         if (decision instanceof Decision.Skip skip) {
             err.println("unchanged: " + skip.reason());

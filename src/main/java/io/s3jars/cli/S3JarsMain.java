@@ -25,7 +25,7 @@ public final class S3JarsMain {
             case "serve" -> serve(rest);
             default -> {
                 System.err.println("unknown command " + command + "; commands: serve (default), inject, certs");
-                System.exit(InjectCommand.BAD_INPUT);
+                System.exit(ExitCodes.BAD_INPUT);
             }
         }
     }
@@ -68,7 +68,7 @@ public final class S3JarsMain {
 
     private static void fail(String message) {
         System.err.println("s3jars: cannot start: " + message);
-        System.exit(InjectCommand.BAD_INPUT);
+        System.exit(ExitCodes.BAD_INPUT);
     }
 
     private static String setting(String env, String property) {

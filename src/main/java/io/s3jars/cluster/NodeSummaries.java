@@ -1,34 +1,18 @@
 package io.s3jars.cluster;
 
 import com.fasterxml.jackson.databind.JsonNode;
-import io.fabric8.kubernetes.api.model.Node;
-import io.fabric8.kubernetes.api.model.NodeCondition;
 import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
-import java.util.Optional;
 
-/** Reduces a node, a fabric8 {@link Node} or a plain JSON tree, to the {@link NodeSummary} the webhook keeps. */
+/** Reduces a node read as a plain JSON tree to the {@link NodeSummary} the webhook keeps. */
 public final class NodeSummaries {
 
     private NodeSummaries() {
     }
 
-    public static NodeSummary of(Node node) {
-        Map<String, String> labels = Optional.ofNullable(node.getMetadata().getLabels()).orElse(Map.of());
-        boolean ready = node.getStatus() != null && node.getStatus().getConditions() != null
-                && node.getStatus().getConditions().stream().anyMatch(NodeSummaries::isReadyTrue);
-        boolean unschedulable = node.getSpec() != null && Boolean.TRUE.equals(node.getSpec().getUnschedulable());
-        List<Taint> taints = node.getSpec() == null || node.getSpec().getTaints() == null ? List.of()
-                : node.getSpec().getTaints().stream()
-                        .filter(t -> Taint.blocksScheduling(t.getEffect()))
-                        .map(t -> new Taint(t.getKey(), t.getValue(), t.getEffect()))
-                        .toList();
-        return new NodeSummary(node.getMetadata().getName(), labels, ready, unschedulable, taints);
-    }
-
-    /** The same reduction from a node read as a plain tree (nodes files). */
+    /** A node read as a plain tree (nodes files); {@code watch} reduces the API's typed nodes the same way. */
     public static NodeSummary of(JsonNode node) {
         Map<String, String> labels = new HashMap<>();
         node.path("metadata").path("labels").fields().forEachRemaining(e -> labels.put(e.getKey(), e.getValue().asText()));
@@ -47,11 +31,8 @@ public final class NodeSummaries {
                 node.path("spec").path("unschedulable").asBoolean(false), taints);
     }
 
-    private static boolean isReadyTrue(NodeCondition condition) {
-        return isReadyTrue(condition.getType(), condition.getStatus());
-    }
-
-    private static boolean isReadyTrue(String type, String status) {
+    /** The condition that makes a node Ready: type Ready, status True. */
+    public static boolean isReadyTrue(String type, String status) {
         return "Ready".equals(type) && "True".equals(status);
     }
 }

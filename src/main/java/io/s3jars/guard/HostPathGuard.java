@@ -1,10 +1,13 @@
 package io.s3jars.guard;
 
 import com.fasterxml.jackson.databind.JsonNode;
-import io.s3jars.mutation.Decision;
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import io.s3jars.decision.Decision;
+import io.s3jars.decision.DenyCode;
 import io.s3jars.mutation.SparkPod;
 import io.s3jars.policy.Bucket;
 import io.s3jars.policy.PolicySnapshot;
+import io.s3jars.policy.PolicyStore;
 import java.util.ArrayDeque;
 import java.util.Deque;
 import java.util.List;
@@ -37,15 +40,15 @@ public final class HostPathGuard {
      *
      * @param policy                   the policy in force, if any
      * @param nodeMountPathsSinceStart every node mount path of every policy loaded since start and
-     *                                 the default, as {@link io.s3jars.policy.PolicyStore} keeps them
+     *                                 the default, as {@link PolicyStore} keeps them
      */
-    public static Optional<Decision.Deny> check(JsonNode podJson, String namespace, Optional<PolicySnapshot> policy,
+    public static Optional<Decision.Deny> check(ObjectNode podJson, String namespace, Optional<PolicySnapshot> policy,
             Set<String> nodeMountPathsSinceStart) {
         JsonNode volumes = podJson.path("spec").path("volumes");
         if (!volumes.isArray()) {
             return Optional.empty();
         }
-        String account = new SparkPod((com.fasterxml.jackson.databind.node.ObjectNode) podJson).serviceAccount();
+        String account = new SparkPod(podJson).serviceAccount();
         SortedSet<String> allowed = policy.map(p -> p.allowedBuckets(namespace, account)).orElse(new TreeSet<>());
         List<ProtectedPath> inForce = protectedPaths(policy);
         Set<String> pathsInForce = policy.map(PolicySnapshot::nodeMountPaths).orElse(new TreeSet<>());
@@ -58,7 +61,7 @@ public final class HostPathGuard {
             String what = "hostPath volume " + volume.path("name").asText() + " (" + path.asText() + ") reaches ";
             for (ProtectedPath guarded : inForce) {
                 if (overlaps(normalized, guarded.nodePath()) && !allowed.contains(guarded.bucket())) {
-                    return Optional.of(new Decision.Deny(Decision.Deny.FORBIDDEN, what + guarded.nodePath()
+                    return Optional.of(new Decision.Deny(DenyCode.FORBIDDEN, what + guarded.nodePath()
                             + ", the node mount of bucket " + guarded.bucket() + ", which namespace " + namespace
                             + " (service account " + account + ") may not use. Label the pod for s3jars"
                             + " (s3jars.io/inject) instead of mounting the node path, or ask for a binding.",
@@ -68,7 +71,7 @@ public final class HostPathGuard {
             for (String retained : nodeMountPathsSinceStart) {
                 if (!pathsInForce.contains(retained) && overlaps(normalized, retained)
                         && !coveredByAMountInForce(normalized, retained, pathsInForce)) {
-                    return Optional.of(new Decision.Deny(Decision.Deny.FORBIDDEN, what + retained
+                    return Optional.of(new Decision.Deny(DenyCode.FORBIDDEN, what + retained
                             + ", a node mount path no bucket of the policy in force uses (the default, or an earlier"
                             + " policy's). Nodes may still have a bucket mounted there, so no namespace may mount it"
                             + " until s3jars restarts. Label the pod for s3jars (s3jars.io/inject) instead.",
@@ -77,6 +80,11 @@ public final class HostPathGuard {
             }
         }
         return Optional.empty();
+    }
+
+    /** The same check against what the store holds, read once. */
+    public static Optional<Decision.Deny> check(ObjectNode podJson, String namespace, PolicyStore.InForce inForce) {
+        return check(podJson, namespace, inForce.policy(), inForce.nodeMountPathsSinceStart());
     }
 
     private record ProtectedPath(String bucket, String nodePath) {

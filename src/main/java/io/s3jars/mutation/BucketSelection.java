@@ -1,5 +1,6 @@
 package io.s3jars.mutation;
 
+import io.s3jars.decision.DenyCode;
 import io.s3jars.policy.Bucket;
 import io.s3jars.policy.Names;
 import io.s3jars.policy.PolicySnapshot;
@@ -29,7 +30,7 @@ final class BucketSelection {
         List<String> names = requested.value();
         List<String> forbidden = names.stream().filter(n -> !allowed.contains(n)).toList();
         if (!forbidden.isEmpty()) {
-            return Checked.denied(Decision.Deny.FORBIDDEN, "namespace " + namespace + " (service account " + account
+            return Checked.denied(DenyCode.FORBIDDEN, "namespace " + namespace + " (service account " + account
                     + ") may not use bucket" + (forbidden.size() > 1 ? "s " : " ") + String.join(", ", forbidden)
                     + "; it may use: " + describe(allowed) + ". Ask the platform team to add a binding to the s3jars"
                     + " policy, or remove the bucket from the pod.", names);
@@ -42,7 +43,7 @@ final class BucketSelection {
         Optional<String> label = pod.label(PodContract.BUCKET);
         Optional<String> annotation = pod.annotation(PodContract.BUCKETS);
         if (label.isPresent() && annotation.isPresent()) {
-            return Checked.denied(Decision.Deny.INVALID, "set either label " + PodContract.BUCKET + " or annotation "
+            return Checked.denied(DenyCode.INVALID, "set either label " + PodContract.BUCKET + " or annotation "
                     + PodContract.BUCKETS + ", not both", List.of());
         }
         List<String> names;
@@ -60,7 +61,7 @@ final class BucketSelection {
         } else if (allowed.size() == 1) {
             return Checked.ok(List.of(allowed.first()));
         } else {
-            return Checked.denied(allowed.isEmpty() ? Decision.Deny.FORBIDDEN : Decision.Deny.INVALID,
+            return Checked.denied(allowed.isEmpty() ? DenyCode.FORBIDDEN : DenyCode.INVALID,
                     "the pod names no bucket and namespace " + namespace + " (service account " + account + ") "
                             + (allowed.isEmpty() ? "may use none" : "may use several: " + describe(allowed))
                             + "; set label " + PodContract.BUCKET + " or annotation " + PodContract.BUCKETS,
@@ -69,7 +70,7 @@ final class BucketSelection {
         for (String name : names) {
             Optional<String> problem = Names.bucketProblem(name);
             if (problem.isPresent()) {
-                return Checked.denied(Decision.Deny.INVALID, "bucket '" + shorten(name) + "' in " + source + " "
+                return Checked.denied(DenyCode.INVALID, "bucket '" + shorten(name) + "' in " + source + " "
                         + problem.get(), List.of());
             }
         }
@@ -80,14 +81,14 @@ final class BucketSelection {
     private static Checked<List<String>> split(String value, String source) {
         String[] items = value.split(",", -1);
         if (items.length > PodContract.MAX_BUCKETS) {
-            return Checked.denied(Decision.Deny.INVALID, source + " lists " + items.length + " buckets; at most "
+            return Checked.denied(DenyCode.INVALID, source + " lists " + items.length + " buckets; at most "
                     + PodContract.MAX_BUCKETS + " are allowed per pod", List.of());
         }
         LinkedHashSet<String> names = new LinkedHashSet<>();
         for (String item : items) {
             String name = item.strip();
             if (name.isEmpty()) {
-                return Checked.denied(Decision.Deny.INVALID, source + " has an empty item in '" + shorten(value)
+                return Checked.denied(DenyCode.INVALID, source + " has an empty item in '" + shorten(value)
                         + "'; write bucket names separated by commas", List.of());
             }
             names.add(name);

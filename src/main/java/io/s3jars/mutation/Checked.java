@@ -1,5 +1,7 @@
 package io.s3jars.mutation;
 
+import io.s3jars.decision.Decision;
+import io.s3jars.decision.DenyCode;
 import java.util.List;
 
 /** The result of one decision phase: a value to go on with, or the denial that ends the decision. */
@@ -9,7 +11,7 @@ record Checked<T>(T value, Decision.Deny denial) {
         return new Checked<>(value, null);
     }
 
-    static <T> Checked<T> denied(int code, String reason, List<String> buckets) {
+    static <T> Checked<T> denied(DenyCode code, String reason, List<String> buckets) {
         return new Checked<>(null, new Decision.Deny(code, reason, buckets));
     }
 

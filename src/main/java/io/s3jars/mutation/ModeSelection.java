@@ -1,6 +1,7 @@
 package io.s3jars.mutation;
 
 import io.s3jars.cluster.ClusterView;
+import io.s3jars.decision.DenyCode;
 import io.s3jars.policy.Bucket;
 import io.s3jars.policy.Defaults;
 import io.s3jars.policy.Mode;
@@ -78,14 +79,14 @@ final class ModeSelection {
         if (mode == Mode.HOSTPATH) {
             Optional<String> problem = hostPathProblem(mounts.stream().map(BucketMount::bucket).toList());
             if (problem.isPresent()) {
-                return Checked.denied(Decision.Deny.INVALID, "hostpath mode cannot serve this pod: " + problem.get()
+                return Checked.denied(DenyCode.INVALID, "hostpath mode cannot serve this pod: " + problem.get()
                         + "; use sidecar mode or separate pods", names(mounts));
             }
         } else {
             List<String> noImage = mounts.stream().filter(m -> m.bucket().sidecar().image().isEmpty())
                     .map(m -> m.bucket().name()).toList();
             if (!noImage.isEmpty()) {
-                return Checked.denied(Decision.Deny.INVALID, "sidecar mode needs a mount-s3 image but the policy sets"
+                return Checked.denied(DenyCode.INVALID, "sidecar mode needs a mount-s3 image but the policy sets"
                         + " none for " + String.join(", ", noImage) + "; use hostpath mode or ask the platform team to set"
                         + " defaults.sidecar.image", names(mounts));
             }
@@ -100,7 +101,7 @@ final class ModeSelection {
         }
         Optional<Mode> mode = Mode.parse(annotation.get());
         if (mode.isEmpty()) {
-            return Checked.denied(Decision.Deny.INVALID, "annotation " + PodContract.MODE + " must be one of "
+            return Checked.denied(DenyCode.INVALID, "annotation " + PodContract.MODE + " must be one of "
                     + Mode.choices() + ", not '" + annotation.get() + "'", List.of());
         }
         if (!defaults.allowModeOverride()) {
@@ -124,7 +125,7 @@ final class ModeSelection {
     private static Checked<InjectionPlan> kept(EarlierInjection earlier, List<BucketMount> mounts, Defaults defaults) {
         if (!modesThePolicyAllows(defaults).contains(earlier.mode())) {
             // Only a fixed default without overrides rules a mode out, so that default is the one allowed.
-            return Checked.denied(Decision.Deny.INVALID, "the pod already has " + earlier.describe()
+            return Checked.denied(DenyCode.INVALID, "the pod already has " + earlier.describe()
                     + ", but the policy allows only " + defaults.mode().label() + " mode; remove or rename"
                     + " that volume", names(mounts));
         }

@@ -2,6 +2,8 @@ package io.s3jars.mutation;
 
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import io.s3jars.cluster.ClusterView;
+import io.s3jars.decision.Decision;
+import io.s3jars.decision.DenyCode;
 import io.s3jars.policy.Bucket;
 import io.s3jars.policy.Mode;
 import io.s3jars.policy.PolicySnapshot;
@@ -37,7 +39,7 @@ public final class MutationEngine {
                 return new Decision.Skip(notOurs.get());
             }
             if (policy.isEmpty()) {
-                return new Decision.Deny(Decision.Deny.UNAVAILABLE, "s3jars has no valid policy loaded, so it cannot"
+                return new Decision.Deny(DenyCode.UNAVAILABLE, "s3jars has no valid policy loaded, so it cannot"
                         + " tell which buckets namespace " + namespace + " may use; the pod is refused rather than"
                         + " started without its jars. Check the s3jars logs and its policy ConfigMap.", List.of());
             }
@@ -57,7 +59,7 @@ public final class MutationEngine {
             }
             return inject(plan.value(), podJson, warnings);
         } catch (MalformedPod e) {
-            return new Decision.Deny(Decision.Deny.INVALID, "s3jars cannot read the pod: " + e.getMessage(), List.of());
+            return new Decision.Deny(DenyCode.INVALID, "s3jars cannot read the pod: " + e.getMessage(), List.of());
         }
     }
 
@@ -82,7 +84,7 @@ public final class MutationEngine {
         if (level.isEmpty() || !LEVELS_WITHOUT_HOSTPATH_OR_PRIVILEGED.contains(level.get())) {
             return Optional.empty();
         }
-        return Optional.of(new Decision.Deny(Decision.Deny.FORBIDDEN, "namespace " + namespace
+        return Optional.of(new Decision.Deny(DenyCode.FORBIDDEN, "namespace " + namespace
                 + " enforces Pod Security level '" + level.get() + "', which forbids hostPath volumes (hostpath mode)"
                 + " and privileged containers (the mount-s3 sidecar), so s3jars cannot mount a bucket here. Label the"
                 + " namespace pod-security.kubernetes.io/enforce=privileged, or run the job in a namespace that allows"
@@ -97,7 +99,7 @@ public final class MutationEngine {
                 step.apply(plan, pod);
             }
         } catch (InjectionConflict conflict) {
-            return new Decision.Deny(Decision.Deny.INVALID, conflict.getMessage(), plan.bucketNames());
+            return new Decision.Deny(DenyCode.INVALID, conflict.getMessage(), plan.bucketNames());
         }
         return new Decision.Patch(pod.operations(), pod.pod(), plan.mode(), plan.bucketNames(), warnings);
     }

@@ -11,12 +11,14 @@ import java.util.concurrent.atomic.AtomicReference;
 
 /**
  * Holds the policy in force. A valid document replaces it whole, in one atomic swap, so a request
- * that read the snapshot once sees one policy; an invalid document changes nothing but is kept as
- * the last rejection, for logs, metrics and readiness.
+ * that read it once sees one policy; an invalid document changes nothing but is kept as the last
+ * rejection, for logs, metrics and readiness.
  *
  * <p>It also remembers every node mount path of every policy loaded since start, plus the default
  * {@code /mnt/s3}: removing a bucket from the policy does not unmount it from the nodes, so the
- * hostPath guard keeps protecting its path. That set only grows until restart.
+ * hostPath guard keeps protecting its path. That set only grows until restart. The policy and the
+ * set live in one {@link InForce} value behind one reference, so a reader gets both from the same
+ * moment and can never see a policy without its own paths.
  */
 public final class PolicyStore {
 
@@ -31,29 +33,44 @@ public final class PolicyStore {
         }
     }
 
-    private final AtomicReference<Loaded> current = new AtomicReference<>();
-    private final AtomicReference<Rejected> lastRejection = new AtomicReference<>();
-    private final AtomicLong generations = new AtomicLong();
-    private final AtomicLong rejections = new AtomicLong();
-    private final AtomicReference<SortedSet<String>> nodeMountPathsSinceStart = new AtomicReference<>(
+    /**
+     * What a request reads, once: the policy (absent until one is loaded) and every node mount path
+     * since start, which always includes the policy's own.
+     */
+    public record InForce(Optional<Loaded> loaded, SortedSet<String> nodeMountPathsSinceStart) {
+
+        public Optional<PolicySnapshot> policy() {
+            return loaded.map(Loaded::policy);
+        }
+    }
+
+    private static final InForce NOTHING_LOADED = new InForce(Optional.empty(),
             Collections.unmodifiableSortedSet(new TreeSet<>(List.of(Bucket.DEFAULT_NODE_MOUNT_PATH))));
+
+    private final AtomicReference<InForce> inForce = new AtomicReference<>(NOTHING_LOADED);
+    private final AtomicReference<Rejected> lastRejection = new AtomicReference<>();
+    private final AtomicLong rejections = new AtomicLong();
+    private long generations;
 
     /** Parses {@code yaml}; installs it when valid, otherwise keeps the policy in force. */
     public PolicyResult offer(String yaml, String origin) {
         PolicyResult result = PolicyParser.parse(yaml);
         if (result instanceof PolicyResult.Valid valid) {
-            // Before the swap: whoever sees the new policy also sees its paths here.
-            nodeMountPathsSinceStart.updateAndGet(seen -> {
-                TreeSet<String> grown = new TreeSet<>(seen);
-                grown.addAll(valid.policy().nodeMountPaths());
-                return Collections.unmodifiableSortedSet(grown);
-            });
-            current.set(new Loaded(valid.policy(), generations.incrementAndGet(), origin, Instant.now()));
-            lastRejection.set(null);
+            install(valid.policy(), origin);
         } else {
             reject(((PolicyResult.Invalid) result).errors(), origin);
         }
         return result;
+    }
+
+    /** Writers are rare (a ConfigMap edit, a file change) and serialised; readers never wait. */
+    private synchronized void install(PolicySnapshot policy, String origin) {
+        InForce previous = inForce.get();
+        TreeSet<String> paths = new TreeSet<>(previous.nodeMountPathsSinceStart());
+        paths.addAll(policy.nodeMountPaths());
+        Loaded loaded = new Loaded(policy, ++generations, origin, Instant.now());
+        inForce.set(new InForce(Optional.of(loaded), Collections.unmodifiableSortedSet(paths)));
+        lastRejection.set(null);
     }
 
     /** Records a problem that is not in a document, such as the ConfigMap being deleted. */
@@ -62,13 +79,17 @@ public final class PolicyStore {
         lastRejection.set(new Rejected(errors, origin, Instant.now()));
     }
 
+    /** The policy and the node mount paths since start, from one read. */
+    public InForce inForce() {
+        return inForce.get();
+    }
+
     public Optional<PolicySnapshot> snapshot() {
-        Loaded loaded = current.get();
-        return loaded == null ? Optional.empty() : Optional.of(loaded.policy());
+        return inForce.get().policy();
     }
 
     public Optional<Loaded> loaded() {
-        return Optional.ofNullable(current.get());
+        return inForce.get().loaded();
     }
 
     /** The most recent rejection, cleared by the next good document. */
@@ -78,11 +99,10 @@ public final class PolicyStore {
 
     /**
      * The default node mount path and every node mount path of every policy loaded since start,
-     * including the one in force. Read it after {@link #snapshot()}: it then holds every path of
-     * that snapshot.
+     * including the one in force. To pair it with a policy, read both from one {@link #inForce()}.
      */
     public SortedSet<String> nodeMountPathsSinceStart() {
-        return nodeMountPathsSinceStart.get();
+        return inForce.get().nodeMountPathsSinceStart();
     }
 
     public long rejectionCount() {

@@ -16,14 +16,14 @@ import java.util.stream.Stream;
  * name is a link through {@code ..data}. A reader that reloads while we write sees the old pair
  * or the new pair of certificate and key, never one of each.
  */
-final class AtomicFiles {
+public final class AtomicFiles {
 
     private static final String DATA = "..data";
 
     private AtomicFiles() {
     }
 
-    static void write(Path dir, Map<String, String> files) throws IOException {
+    public static void write(Path dir, Map<String, String> files) throws IOException {
         Files.createDirectories(dir);
         Path version = Files.createTempDirectory(dir, "..version-");
         for (Map.Entry<String, String> file : files.entrySet()) {

@@ -5,13 +5,13 @@ import java.io.IOException;
 import java.io.StringReader;
 import java.nio.charset.StandardCharsets;
 import java.security.GeneralSecurityException;
+import java.security.KeyFactory;
 import java.security.KeyPair;
 import java.security.PrivateKey;
 import java.security.PublicKey;
 import java.security.Signature;
 import java.security.cert.CertificateFactory;
 import java.security.cert.X509Certificate;
-import java.security.KeyFactory;
 import java.security.spec.PKCS8EncodedKeySpec;
 import java.util.Base64;
 import java.util.List;
@@ -113,7 +113,7 @@ public final class Pem {
         return ServingCertificate.pem(certificate);
     }
 
-    static KeyPair keyPair(String keyPem, X509Certificate certificate) {
+    public static KeyPair keyPair(String keyPem, X509Certificate certificate) {
         return new KeyPair(certificate.getPublicKey(), privateKey(keyPem));
     }
 }

@@ -3,7 +3,7 @@ package io.s3jars.admission;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
-import io.s3jars.mutation.Decision;
+import io.s3jars.decision.Decision;
 import io.s3jars.testing.Fixtures;
 import io.vertx.core.Vertx;
 import io.vertx.core.http.HttpServer;

@@ -6,7 +6,7 @@ import io.s3jars.admission.AdmissionResponse;
 import io.s3jars.admission.BadReview;
 import io.s3jars.cluster.ClusterView;
 import io.s3jars.cluster.StaticClusterView;
-import io.s3jars.mutation.Decision;
+import io.s3jars.decision.Decision;
 import io.s3jars.mutation.MutationEngine;
 import io.s3jars.policy.PolicySnapshot;
 import io.s3jars.testing.Fixtures;

@@ -62,7 +62,7 @@ class InjectCommandTest {
     void readsAnAdmissionReviewFromStdinWithItsNamespace() {
         String review = Fixtures.resource("/spark-pods/review-a-driver.json").replace("\"namespace\": \"spark-team-a\"",
                 "\"namespace\": \"spark-team-b\"");
-        assertThat(runWithStdin(review, "--policy", "examples/policy.yaml", "-f", "-")).isEqualTo(InjectCommand.DENIED);
+        assertThat(runWithStdin(review, "--policy", "examples/policy.yaml", "-f", "-")).isEqualTo(ExitCodes.DENIED);
         assertThat(err.toString()).contains("denied (403): namespace spark-team-b");
     }
 
@@ -91,14 +91,14 @@ class InjectCommandTest {
             if (c.expected().equals("spark-team-a")) {
                 assertThat(exit).as(c.toString()).isZero();
             } else {
-                assertThat(exit).as(c.toString()).isEqualTo(InjectCommand.DENIED);
+                assertThat(exit).as(c.toString()).isEqualTo(ExitCodes.DENIED);
                 assertThat(err.toString()).as(c.toString()).contains("denied (403): namespace " + c.expected() + " ");
             }
         }
         ObjectNode pod = Fixtures.sparkPod(Fixtures.EXECUTOR);
         ((ObjectNode) pod.get("metadata")).remove("namespace");
         assertThat(run("--policy", "examples/policy.yaml", "-f", write("pod.json", pod.toString()).toString()))
-                .isEqualTo(InjectCommand.DENIED);
+                .isEqualTo(ExitCodes.DENIED);
         assertThat(err.toString()).contains("denied (403): namespace default ");
     }
 
@@ -114,12 +114,12 @@ class InjectCommandTest {
     void deniedPodsExitThreeAndBadInputTwo() throws IOException {
         Path pod = write("executor.json", Fixtures.resource("/spark-pods/pod-b-executor-1.json"));
         assertThat(run("--policy", "examples/policy.yaml", "-f", pod.toString(), "--namespace", "spark-team-b"))
-                .isEqualTo(InjectCommand.DENIED);
-        assertThat(run("--policy", "examples/policy.yaml")).isEqualTo(InjectCommand.BAD_INPUT);
+                .isEqualTo(ExitCodes.DENIED);
+        assertThat(run("--policy", "examples/policy.yaml")).isEqualTo(ExitCodes.BAD_INPUT);
         assertThat(run("--policy", "examples/policy.yaml", "-f", write("bad.json", "{nope").toString()))
-                .isEqualTo(InjectCommand.BAD_INPUT);
+                .isEqualTo(ExitCodes.BAD_INPUT);
         Path badPolicy = write("policy.yaml", "apiVersion: s3jars.io/v1alpha1\nkind: S3JarsPolicy\nbuckets: 7\n");
-        assertThat(run("--policy", badPolicy.toString(), "-f", pod.toString())).isEqualTo(InjectCommand.BAD_INPUT);
+        assertThat(run("--policy", badPolicy.toString(), "-f", pod.toString())).isEqualTo(ExitCodes.BAD_INPUT);
         assertThat(err.toString()).contains("buckets must be a list");
     }
 

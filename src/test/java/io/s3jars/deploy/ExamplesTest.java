@@ -15,7 +15,7 @@ import io.fabric8.kubernetes.api.model.apps.DaemonSet;
 import io.fabric8.kubernetes.api.model.rbac.ClusterRoleBinding;
 import io.s3jars.cluster.ClusterView;
 import io.s3jars.cluster.StaticClusterView;
-import io.s3jars.mutation.Decision;
+import io.s3jars.decision.Decision;
 import io.s3jars.mutation.MutationEngine;
 import io.s3jars.policy.PolicyParser;
 import io.s3jars.policy.PolicyResult;

@@ -9,6 +9,7 @@ import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import io.s3jars.cluster.ClusterView;
 import io.s3jars.cluster.StaticClusterView;
+import io.s3jars.decision.Decision;
 import io.s3jars.policy.PolicySnapshot;
 import io.s3jars.testing.Fixtures;
 import io.s3jars.testing.Nodes;

@@ -18,7 +18,7 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
 /** The {@code certs} output, parsed back. */
-class CertsCommandTest {
+public class CertsCommandTest {
 
     @TempDir
     Path out;
@@ -119,7 +119,7 @@ class CertsCommandTest {
         return CertsCommand.run(args, print, print);
     }
 
-    static List<String> sans(X509Certificate certificate) throws Exception {
+    public static List<String> sans(X509Certificate certificate) throws Exception {
         return certificate.getSubjectAlternativeNames().stream().map(n -> n.get(1).toString()).toList();
     }
 }

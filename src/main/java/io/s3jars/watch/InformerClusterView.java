@@ -1,4 +1,4 @@
-package io.s3jars.cluster;
+package io.s3jars.watch;
 
 import io.fabric8.kubernetes.api.model.HasMetadata;
 import io.fabric8.kubernetes.api.model.Namespace;
@@ -8,6 +8,9 @@ import io.fabric8.kubernetes.client.WatcherException;
 import io.fabric8.kubernetes.client.informers.ResourceEventHandler;
 import io.fabric8.kubernetes.client.informers.SharedIndexInformer;
 import io.fabric8.kubernetes.client.informers.cache.ReducedStateItemStore;
+import io.s3jars.cluster.ClusterView;
+import io.s3jars.cluster.MountReadyIndex;
+import io.s3jars.cluster.Toleration;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
@@ -33,7 +36,7 @@ public final class InformerClusterView implements ClusterView, AutoCloseable {
         nodes.itemStore(new ReducedStateItemStore<>(ReducedStateItemStore.NAME_KEY_STATE, Node.class,
                 client.getKubernetesSerialization(), "metadata.labels", "spec.unschedulable", "spec.taints",
                 "status.conditions"));
-        nodes.addEventHandler(handler(n -> index.upsert(NodeSummaries.of(n)), n -> index.remove(name(n))));
+        nodes.addEventHandler(handler(n -> index.upsert(ApiNodes.summary(n)), n -> index.remove(name(n))));
         nodes.exceptionHandler(InformerClusterView::retry);
         this.namespaces = client.namespaces().runnableInformer(0);
         namespaces.exceptionHandler(InformerClusterView::retry);

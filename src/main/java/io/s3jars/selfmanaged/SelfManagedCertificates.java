@@ -1,4 +1,4 @@
-package io.s3jars.tls;
+package io.s3jars.selfmanaged;
 
 import io.fabric8.kubernetes.api.model.HasMetadata;
 import io.fabric8.kubernetes.api.model.Secret;
@@ -9,7 +9,16 @@ import io.fabric8.kubernetes.api.model.admissionregistration.v1.WebhookClientCon
 import io.fabric8.kubernetes.client.KubernetesClient;
 import io.fabric8.kubernetes.client.KubernetesClientException;
 import io.fabric8.kubernetes.client.dsl.Resource;
+import io.s3jars.tls.AtomicFiles;
+import io.s3jars.tls.CertificateAuthority;
+import io.s3jars.tls.KeyAlgorithm;
+import io.s3jars.tls.Pem;
+import io.s3jars.tls.ServingCertificate;
+import io.s3jars.tls.WebhookCertificates;
+import java.io.IOException;
+import java.io.UncheckedIOException;
 import java.nio.charset.StandardCharsets;
+import java.nio.file.Path;
 import java.security.KeyPair;
 import java.security.cert.X509Certificate;
 import java.time.Clock;
@@ -44,11 +53,11 @@ public final class SelfManagedCertificates {
     public record Material(String certificatePem, String keyPem, String caBundlePem, X509Certificate certificate) {
 
         /** Writes certificate and key into {@code dir} as one atomic change. */
-        public void writeTo(java.nio.file.Path dir, String certificateFile, String keyFile) {
+        public void writeTo(Path dir, String certificateFile, String keyFile) {
             try {
                 AtomicFiles.write(dir, Map.of(certificateFile, certificatePem, keyFile, keyPem));
-            } catch (java.io.IOException e) {
-                throw new java.io.UncheckedIOException("cannot write the serving certificate to " + dir, e);
+            } catch (IOException e) {
+                throw new UncheckedIOException("cannot write the serving certificate to " + dir, e);
             }
         }
     }

@@ -1,4 +1,4 @@
-package io.s3jars.cluster;
+package io.s3jars.watch;
 
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
@@ -7,6 +7,7 @@ import io.fabric8.kubernetes.api.model.KubernetesListBuilder;
 import io.fabric8.kubernetes.api.model.Node;
 import io.fabric8.kubernetes.api.model.NodeBuilder;
 import io.fabric8.kubernetes.client.utils.Serialization;
+import io.s3jars.cluster.NodeFiles;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.List;
@@ -28,11 +29,11 @@ class NodeFilesTest {
     void yamlListAndJsonNodeReadLikeTheInformer(@TempDir Path dir) throws Exception {
         Path yaml = dir.resolve("nodes.yaml");
         Files.writeString(yaml, Serialization.asYaml(new KubernetesListBuilder().withItems(List.copyOf(NODES)).build()));
-        assertThat(NodeFiles.read(yaml)).isEqualTo(NODES.stream().map(NodeSummaries::of).toList());
+        assertThat(NodeFiles.read(yaml)).isEqualTo(NODES.stream().map(ApiNodes::summary).toList());
 
         Path json = dir.resolve("node.json");
         Files.writeString(json, Serialization.asJson(NODES.get(0)));
-        assertThat(NodeFiles.read(json)).containsExactly(NodeSummaries.of(NODES.get(0)));
+        assertThat(NodeFiles.read(json)).containsExactly(ApiNodes.summary(NODES.get(0)));
     }
 
     @Test

@@ -1,4 +1,4 @@
-package io.s3jars.tls;
+package io.s3jars.selfmanaged;
 
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
@@ -12,6 +12,7 @@ import io.s3jars.testing.Fixtures;
 import io.s3jars.testing.LocalTlsTestResource;
 import io.s3jars.testing.MockApiServerResource;
 import io.s3jars.testing.WebhookClient;
+import io.s3jars.tls.Pem;
 import java.io.IOException;
 import java.math.BigInteger;
 import java.net.URI;

@@ -1,4 +1,4 @@
-package io.s3jars.cluster;
+package io.s3jars.watch;
 
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;

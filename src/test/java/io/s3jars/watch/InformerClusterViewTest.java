@@ -1,4 +1,4 @@
-package io.s3jars.cluster;
+package io.s3jars.watch;
 
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
@@ -8,7 +8,8 @@ import io.fabric8.kubernetes.api.model.Node;
 import io.fabric8.kubernetes.api.model.NodeBuilder;
 import io.fabric8.kubernetes.client.KubernetesClient;
 import io.fabric8.kubernetes.client.server.mock.EnableKubernetesMockClient;
-import io.s3jars.mutation.Decision;
+import io.s3jars.cluster.Toleration;
+import io.s3jars.decision.Decision;
 import io.s3jars.mutation.MutationEngine;
 import io.s3jars.testing.Fixtures;
 import io.s3jars.testing.Nodes;

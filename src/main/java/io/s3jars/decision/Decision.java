@@ -1,14 +1,17 @@
-package io.s3jars.mutation;
+package io.s3jars.decision;
 
 import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import io.s3jars.policy.Mode;
 import java.util.List;
 
-/** The engine's answer for one pod. A denial is a value, not an exception. */
+/**
+ * The webhook's answer for one request, whichever check made it: the engine on {@code /mutate},
+ * the hostPath guard and the policy check on {@code /validate}. A denial is a value, not an exception.
+ */
 public sealed interface Decision {
 
-    /** What the engine understood of the pod, for logs and metrics; empty lists when it got no further. */
+    /** What the check understood of the pod, for logs and metrics; empty lists when it got no further. */
     List<String> buckets();
 
     /**
@@ -27,18 +30,19 @@ public sealed interface Decision {
         }
     }
 
-    /** The pod must not be created; {@code reason} tells its owner why and what to do. */
-    record Deny(int code, String reason, List<String> buckets) implements Decision {
-        public static final int FORBIDDEN = 403;
-        public static final int INVALID = 422;
-        public static final int UNAVAILABLE = 503;
-
+    /** The request must not go through; {@code reason} tells its author why and what to do. */
+    record Deny(DenyCode kind, String reason, List<String> buckets) implements Decision {
         public Deny {
             buckets = List.copyOf(buckets);
         }
+
+        /** The HTTP status of the denial, as the API server reports it. */
+        public int code() {
+            return kind.status();
+        }
     }
 
-    /** Not s3jars' business (not Spark, not opted in): allowed untouched. */
+    /** Not s3jars' business (not Spark, not opted in, not reviewed): allowed untouched. */
     record Skip(String reason) implements Decision {
         @Override
         public List<String> buckets() {

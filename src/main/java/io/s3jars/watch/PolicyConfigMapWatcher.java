@@ -1,4 +1,4 @@
-package io.s3jars.cluster;
+package io.s3jars.watch;
 
 import io.fabric8.kubernetes.api.model.ConfigMap;
 import io.fabric8.kubernetes.api.model.EventBuilder;

@@ -1,0 +1,97 @@
+package io.s3jars.app;
+
+import io.fabric8.kubernetes.client.KubernetesClient;
+import io.s3jars.cluster.ClusterView;
+import io.s3jars.config.S3JarsConfig;
+import io.s3jars.policy.PolicyStore;
+import io.s3jars.watch.InformerClusterView;
+import io.s3jars.watch.PolicyConfigMapWatcher;
+import java.time.Clock;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.Optional;
+import org.eclipse.microprofile.health.HealthCheckResponseBuilder;
+import org.jboss.logging.Logger;
+
+/**
+ * The policy from its ConfigMap, nodes and namespaces from informers. Starting does not wait for
+ * the first list; readiness does. A short API server outage changes nothing (the caches keep
+ * serving and the watches reconnect), but after {@link #MAX_DISCONNECTED} without a watch the
+ * caches may be stale enough to matter, and the pod says so by turning not ready.
+ */
+final class ClusterSources implements Sources {
+
+    static final Duration MAX_DISCONNECTED = Duration.ofMinutes(5);
+    private static final Logger LOG = Logger.getLogger(ClusterSources.class);
+
+    private final KubernetesClient client;
+    private final S3JarsConfig config;
+    private final Clock clock;
+    private final InformerClusterView view;
+    private volatile PolicyConfigMapWatcher policyWatcher;
+    private volatile Instant disconnectedSince;
+
+    ClusterSources(KubernetesClient client, S3JarsConfig config, Clock clock) {
+        this.client = client;
+        this.config = config;
+        this.clock = clock;
+        this.view = new InformerClusterView(client);
+    }
+
+    @Override
+    public ClusterView view() {
+        return view;
+    }
+
+    @Override
+    public void start(PolicyStore store) {
+        view.start();
+        S3JarsConfig.PolicyConfigMap configMap = config.policyConfigMap();
+        policyWatcher = new PolicyConfigMapWatcher(client, config.namespace(), configMap.name(), configMap.key(), store);
+        policyWatcher.start();
+        LOG.infof("cluster mode: watching ConfigMap %s/%s (key %s), nodes and namespaces", config.namespace(),
+                configMap.name(), configMap.key());
+    }
+
+    @Override
+    public void stop() {
+        PolicyConfigMapWatcher watcher = policyWatcher;
+        if (watcher != null) {
+            watcher.close();
+        }
+        view.close();
+    }
+
+    @Override
+    public HealthCheckResponseBuilder readiness(HealthCheckResponseBuilder check) {
+        PolicyConfigMapWatcher watcher = policyWatcher;
+        if (watcher == null) {
+            return check.down().withData("mode", "cluster").withData("problem", "informers not started yet");
+        }
+        boolean nodes = view.nodesSynced();
+        boolean namespaces = view.namespacesSynced();
+        boolean policy = watcher.hasSynced();
+        boolean watching = view.watching() && watcher.watching();
+        Instant now = clock.instant();
+        if (watching) {
+            disconnectedSince = null;
+        } else if (disconnectedSince == null) {
+            disconnectedSince = now;
+        }
+        Instant since = disconnectedSince;
+        boolean staleTooLong = since != null && Duration.between(since, now).compareTo(MAX_DISCONNECTED) > 0;
+        return check.status(nodes && namespaces && policy && !staleTooLong)
+                .withData("watching", watching)
+                .withData("disconnectedSince", since == null ? "" : since.toString())
+                .withData("mode", "cluster")
+                .withData("nodesSynced", nodes)
+                .withData("nodes", view.nodeCount())
+                .withData("namespacesSynced", namespaces)
+                .withData("policyConfigMapSynced", policy);
+    }
+
+    @Override
+    public Optional<KubernetesClient> apiServer() {
+        return Optional.of(client);
+    }
+}
