@@ -14,7 +14,7 @@
 # 10-30% above its steady state. Every server of the comparison gets the same 3-minute warm-up; the
 # scale runs, which only show that latency stays flat, get 60 s (SCALE_WARMUP).
 #
-# s3jars runs with the JVM options recommended in the README (JAVA_OPTS below) and a class-data
+# s3jars runs with the JVM options recommended in docs/performance.md (JAVA_OPTS below) and a class-data
 # sharing archive written first by src/main/docker/train-class-data-sharing.sh, as the image build does.
 set -euo pipefail
 cd "$(dirname "$0")/../.."

@@ -1,6 +1,7 @@
 package io.s3jars.admission;
 
 import io.netty.buffer.ByteBuf;
+import io.quarkus.vertx.http.runtime.VertxHttpConfig;
 import io.s3jars.decision.Decision;
 import io.vertx.core.buffer.Buffer;
 import io.vertx.core.http.HttpHeaders;
@@ -13,8 +14,8 @@ import java.util.function.Function;
 /**
  * What every admission endpoint does around its decision: read the body, parse the review or
  * answer 400, decide, log, answer. The endpoints are plain Vert.x routes answered on the event
- * loop: a decision is pure CPU over in-memory state, and skipping a REST framework's per-request
- * machinery took one core from 16.6k to 18.1k admissions per second.
+ * loop: a decision is pure CPU over in-memory state, and a REST framework's per-request machinery
+ * was a measurable share of each admission (figures in docs/performance.md).
  */
 final class AdmissionRoute {
 
@@ -49,6 +50,15 @@ final class AdmissionRoute {
         router.post(path)
                 .handler(BodyHandler.create(false).setBodyLimit(maxBodyBytes))
                 .handler(route::answer);
+    }
+
+    /**
+     * The HTTP server's own body limit ({@code quarkus.http.limits.max-body-size}), which the body
+     * handler must repeat: a route reads the body itself, past the server's check.
+     */
+    static long maxBodyBytes(VertxHttpConfig http) {
+        return http.limits().maxBodySize().orElseThrow(() -> new IllegalStateException(
+                "quarkus.http.limits.max-body-size must be set: the admission routes need a body limit")).asLongValue();
     }
 
     private void requireJson(RoutingContext context) {

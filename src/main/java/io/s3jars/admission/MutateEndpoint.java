@@ -1,6 +1,6 @@
 package io.s3jars.admission;
 
-import io.quarkus.runtime.configuration.MemorySize;
+import io.quarkus.vertx.http.runtime.VertxHttpConfig;
 import io.s3jars.cluster.ClusterView;
 import io.s3jars.decision.Decision;
 import io.s3jars.mutation.MutationEngine;
@@ -8,7 +8,6 @@ import io.s3jars.policy.PolicyStore;
 import io.vertx.ext.web.Router;
 import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.enterprise.event.Observes;
-import org.eclipse.microprofile.config.inject.ConfigProperty;
 
 /** {@code POST /mutate}: pod CREATEs go to the engine; everything else is allowed untouched. */
 @ApplicationScoped
@@ -25,8 +24,8 @@ public class MutateEndpoint {
     }
 
     void register(@Observes Router router, AdmissionLog log,
-            @ConfigProperty(name = "quarkus.http.limits.max-body-size") MemorySize maxBody) {
-        AdmissionRoute.register(router, "/mutate", maxBody.asLongValue(), log, this::decide, "pods");
+            VertxHttpConfig http) {
+        AdmissionRoute.register(router, "/mutate", AdmissionRoute.maxBodyBytes(http), log, this::decide, "pods");
     }
 
     Decision decide(AdmissionRequest request) {

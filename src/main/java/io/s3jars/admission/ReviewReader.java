@@ -10,9 +10,9 @@ import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.JsonNodeFactory;
 import com.fasterxml.jackson.databind.node.ObjectNode;
+import io.s3jars.mutation.PodContract;
 import java.io.IOException;
 import java.util.HashMap;
-import java.util.List;
 import java.util.Map;
 
 /**
@@ -28,10 +28,6 @@ import java.util.Map;
  * decision on the Spark pods is the same with and without it.
  */
 final class ReviewReader {
-
-    private static final List<String> CONTAINER_LISTS = List.of("containers", "initContainers", "ephemeralContainers");
-    private static final List<String> CONTAINER_FIELDS_NOT_READ = List.of("env", "envFrom", "ports", "resources",
-            "livenessProbe", "readinessProbe", "startupProbe", "lifecycle");
 
     static final Skips NOT_READ = notRead();
 
@@ -118,11 +114,17 @@ final class ReviewReader {
         request.skip("oldObject");
         request.skip("options");
         Skips object = request.path("object");
-        object.path("metadata").skip("managedFields");
-        object.skip("status");
-        for (String list : CONTAINER_LISTS) {
+        for (String field : PodContract.POD_FIELDS_NOT_READ) {
+            String[] path = field.split("\\.");
+            Skips parent = object;
+            for (int i = 0; i < path.length - 1; i++) {
+                parent = parent.path(path[i]);
+            }
+            parent.skip(path[path.length - 1]);
+        }
+        for (String list : PodContract.CONTAINER_LISTS) {
             Skips container = object.path("spec").path(list).path(Skips.ELEMENT);
-            CONTAINER_FIELDS_NOT_READ.forEach(container::skip);
+            PodContract.CONTAINER_FIELDS_NOT_READ.forEach(container::skip);
         }
         return root;
     }

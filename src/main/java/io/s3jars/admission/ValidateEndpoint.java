@@ -1,7 +1,7 @@
 package io.s3jars.admission;
 
 import com.fasterxml.jackson.databind.JsonNode;
-import io.quarkus.runtime.configuration.MemorySize;
+import io.quarkus.vertx.http.runtime.VertxHttpConfig;
 import io.s3jars.config.S3JarsConfig;
 import io.s3jars.decision.Decision;
 import io.s3jars.decision.DenyCode;
@@ -13,7 +13,6 @@ import io.vertx.ext.web.Router;
 import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.enterprise.event.Observes;
 import java.util.List;
-import org.eclipse.microprofile.config.inject.ConfigProperty;
 
 /**
  * {@code POST /validate}: edits of the policy ConfigMap are parsed with the loader's own parser,
@@ -32,8 +31,8 @@ public class ValidateEndpoint {
     }
 
     void register(@Observes Router router, AdmissionLog log,
-            @ConfigProperty(name = "quarkus.http.limits.max-body-size") MemorySize maxBody) {
-        AdmissionRoute.register(router, "/validate", maxBody.asLongValue(), log, this::decide, "configmaps", "pods");
+            VertxHttpConfig http) {
+        AdmissionRoute.register(router, "/validate", AdmissionRoute.maxBodyBytes(http), log, this::decide, "configmaps", "pods");
     }
 
     Decision decide(AdmissionRequest request) {

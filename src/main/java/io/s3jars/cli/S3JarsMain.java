@@ -57,8 +57,8 @@ public final class S3JarsMain {
     /**
      * Vert.x turns the PEM key into an in-memory PKCS#12 key store under a throwaway password and
      * reads it back, several times per start. The JDK's default 10,000 PBKDF2 rounds protect
-     * nothing there (store and password never leave the process) and cost about 300 ms of every
-     * start. s3jars writes no PKCS#12 file. A value given with -D wins.
+     * nothing there (store and password never leave the process) and were a visible share of the
+     * start (docs/performance.md). s3jars writes no PKCS#12 file. A value given with -D wins.
      */
     private static void keepInMemoryKeyStoresCheap() {
         if (System.getProperty(PKCS12_KEY_ROUNDS) == null) {

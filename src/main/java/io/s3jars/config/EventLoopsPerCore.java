@@ -7,7 +7,7 @@ import org.eclipse.microprofile.config.spi.ConfigSource;
 /**
  * One Vert.x event loop per available core instead of Quarkus's two. Admission work never blocks
  * and runs on the event loop, so a second loop per core only makes two busy threads share a core:
- * a request then waits a whole scheduler slice (measured: p90 from 0.9 ms to 4 ms on one core).
+ * a request then waits a whole scheduler slice (figures in docs/performance.md).
  * Lowest priority, so {@code QUARKUS_VERTX_EVENT_LOOPS_POOL_SIZE} still wins.
  */
 public final class EventLoopsPerCore implements ConfigSource {

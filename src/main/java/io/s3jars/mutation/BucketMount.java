@@ -1,5 +1,7 @@
 package io.s3jars.mutation;
 
+import com.fasterxml.jackson.databind.node.JsonNodeFactory;
+import com.fasterxml.jackson.databind.node.ObjectNode;
 import io.s3jars.policy.Bucket;
 import io.s3jars.policy.Names;
 import java.nio.charset.StandardCharsets;
@@ -28,6 +30,15 @@ public record BucketMount(Bucket bucket, String containerPath) {
 
     public String sidecarName() {
         return dnsLabel(PodContract.NAME_PREFIX + "mount-" + bucket.name());
+    }
+
+    /** The read-only mount of this bucket's volume in a Spark container, the same in every mode. */
+    public ObjectNode sparkContainerMount() {
+        return JsonNodeFactory.instance.objectNode()
+                .put("name", volumeName())
+                .put("mountPath", containerPath)
+                .put("readOnly", true)
+                .put("mountPropagation", "HostToContainer");
     }
 
     /**

@@ -6,9 +6,9 @@ import java.util.List;
 import java.util.Optional;
 
 /**
- * What a pod's volumes say about an earlier s3jars call: a volume named like a bucket's with a
- * hostPath means hostpath, with an emptyDir means sidecar. The pod's author can write such a
- * volume too, so this is a claim to check against the policy, not a fact.
+ * What a pod's volumes say about an earlier s3jars call: a volume named like a bucket's, of the
+ * kind a mode adds (a hostPath for hostpath, an emptyDir for sidecar), means that mode. The pod's
+ * author can write such a volume too, so this is a claim to check against the policy, not a fact.
  *
  * @param volume the volume that carries the claim, for messages
  */
@@ -22,11 +22,10 @@ record EarlierInjection(Mode mode, String volume) {
         for (BucketMount mount : mounts) {
             for (JsonNode volume : volumes) {
                 if (mount.volumeName().equals(volume.path("name").asText())) {
-                    if (volume.has("hostPath")) {
-                        return Optional.of(new EarlierInjection(Mode.HOSTPATH, mount.volumeName()));
-                    }
-                    if (volume.has("emptyDir")) {
-                        return Optional.of(new EarlierInjection(Mode.SIDECAR, mount.volumeName()));
+                    for (Mode mode : Mode.values()) {
+                        if (mode.isConcrete() && volume.has(volumeSource(mode))) {
+                            return Optional.of(new EarlierInjection(mode, mount.volumeName()));
+                        }
                     }
                 }
             }
@@ -34,8 +33,16 @@ record EarlierInjection(Mode mode, String volume) {
         return Optional.empty();
     }
 
+    /** The volume source field of the bucket's volume that the mode adds. */
+    static String volumeSource(Mode mode) {
+        return switch (mode) {
+            case HOSTPATH -> "hostPath";
+            case SIDECAR -> "emptyDir";
+            case AUTO -> throw new IllegalArgumentException("auto adds no volume of its own");
+        };
+    }
+
     String describe() {
-        return "volume " + volume + " (" + (mode == Mode.HOSTPATH ? "hostPath" : "emptyDir") + ", as s3jars adds in "
-                + mode.label() + " mode)";
+        return "volume " + volume + " (" + volumeSource(mode) + ", as s3jars adds in " + mode.label() + " mode)";
     }
 }

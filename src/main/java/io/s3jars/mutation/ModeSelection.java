@@ -5,66 +5,64 @@ import io.s3jars.decision.DenyCode;
 import io.s3jars.policy.Bucket;
 import io.s3jars.policy.Defaults;
 import io.s3jars.policy.Mode;
-import java.util.EnumSet;
+import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
-import java.util.Set;
 import java.util.stream.Collectors;
 
 /**
- * Chooses hostpath or sidecar for a pod and lays out its mounts. In order: a mode already
- * injected in an earlier call is kept (a pod never gets both) if the policy allows it; then the
- * pod's {@code s3jars.io/mode} if the policy allows overrides; then the policy default.
- * {@code auto} asks the cluster view for a mount-ready node the pod could run on.
+ * Chooses the mode for a pod and lays out its mounts, in two separate questions. Precedence: a
+ * mode already injected in an earlier call is kept (a pod never gets two) if the policy allows
+ * it; then the pod's {@code s3jars.io/mode} if the policy allows overrides; then the policy
+ * default, where {@code auto} asks the cluster view for a mount-ready node the pod could run on.
+ * Feasibility: whether the chosen mode can serve these buckets at all.
  */
 final class ModeSelection {
 
     private ModeSelection() {
     }
 
-    static Checked<InjectionPlan> plan(SparkPod pod, List<Bucket> buckets, Defaults defaults, ClusterView cluster,
-            List<String> warnings) {
+    /** The mode asked for, who asked, and what the pod's author should know about it. */
+    record Requested(Mode mode, String source, List<String> warnings) {
+    }
+
+    static Checked<InjectionPlan> plan(SparkPod pod, List<Bucket> buckets, Defaults defaults, ClusterView cluster) {
         List<BucketMount> mounts = layout(buckets, defaults);
         Optional<EarlierInjection> earlier = EarlierInjection.find(pod, mounts);
         if (earlier.isPresent()) {
             return kept(earlier.get(), mounts, defaults);
         }
-        Checked<Mode> requested = requested(pod, defaults, warnings);
+        Checked<Requested> requested = requested(pod, defaults);
         if (requested.isDenied()) {
             return requested.asDenied();
         }
-        Mode mode = requested.value();
-        Optional<String> hostPathProblem = hostPathProblem(buckets);
-        if (mode == Mode.HOSTPATH) {
-            if (hostPathProblem.isEmpty()) {
-                Map<String, String> labels = labels(buckets);
-                Map<String, String> nodeSelector = pod.nodeSelector();
-                if (readyNodes(pod, nodeSelector, labels, cluster) == 0) {
-                    warnings.add("no node is mount-ready for " + describe(labels) + nodeSelectorNote(nodeSelector)
+        Requested asked = requested.value();
+        List<String> warnings = new ArrayList<>(asked.warnings());
+        return switch (asked.mode()) {
+            case AUTO -> {
+                NodeFit fit = NodeFit.of(pod, buckets, cluster);
+                Mode chosen = fit.problem().isEmpty() && fit.readyNodes() > 0 ? Mode.HOSTPATH : Mode.SIDECAR;
+                String reason = fit.problem().map(p -> "auto chose sidecar: " + p).orElseGet(() -> fit.readyNodes() > 0
+                        ? "auto chose hostpath: " + fit.readyNodes() + " Ready, schedulable node(s) the pod tolerates carry "
+                                + fit.where()
+                        : "auto chose sidecar: no Ready, schedulable node the pod tolerates carries " + fit.where());
+                warnings.add(reason);
+                yield feasible(chosen, reason, mounts, defaults, warnings, fit.problem());
+            }
+            case HOSTPATH -> {
+                NodeFit fit = NodeFit.of(pod, buckets, cluster);
+                if (fit.problem().isEmpty() && fit.readyNodes() == 0) {
+                    warnings.add("no node is mount-ready for " + fit.where()
                             + " right now; the pod stays Pending until one is");
                 }
+                yield feasible(Mode.HOSTPATH, asked.source() + " chose hostpath", mounts, defaults, warnings,
+                        fit.problem());
             }
-            return checked(Mode.HOSTPATH, source(pod, defaults) + " chose hostpath", mounts, defaults);
-        }
-        if (mode == Mode.SIDECAR) {
-            return checked(Mode.SIDECAR, source(pod, defaults) + " chose sidecar", mounts, defaults);
-        }
-        if (hostPathProblem.isPresent()) {
-            String reason = "auto chose sidecar: " + hostPathProblem.get();
-            warnings.add(reason);
-            return checked(Mode.SIDECAR, reason, mounts, defaults);
-        }
-        Map<String, String> labels = labels(buckets);
-        Map<String, String> nodeSelector = pod.nodeSelector();
-        int ready = readyNodes(pod, nodeSelector, labels, cluster);
-        String reason = (ready > 0
-                ? "auto chose hostpath: " + ready + " Ready, schedulable node(s) the pod tolerates carry "
-                : "auto chose sidecar: no Ready, schedulable node the pod tolerates carries ")
-                + describe(labels) + nodeSelectorNote(nodeSelector);
-        warnings.add(reason);
-        return checked(ready > 0 ? Mode.HOSTPATH : Mode.SIDECAR, reason, mounts, defaults);
+            case SIDECAR -> feasible(Mode.SIDECAR, asked.source() + " chose sidecar", mounts, defaults, warnings,
+                    Optional.empty());
+        };
     }
 
     /** One bucket keeps the plain mount path ({@code local:///mnt/s3/jars/x.jar}); several get a folder each. */
@@ -75,29 +73,10 @@ final class ModeSelection {
         return buckets.stream().map(b -> new BucketMount(b, defaults.mountPath() + "/" + b.name())).toList();
     }
 
-    private static Checked<InjectionPlan> checked(Mode mode, String reason, List<BucketMount> mounts, Defaults defaults) {
-        if (mode == Mode.HOSTPATH) {
-            Optional<String> problem = hostPathProblem(mounts.stream().map(BucketMount::bucket).toList());
-            if (problem.isPresent()) {
-                return Checked.denied(DenyCode.INVALID, "hostpath mode cannot serve this pod: " + problem.get()
-                        + "; use sidecar mode or separate pods", names(mounts));
-            }
-        } else {
-            List<String> noImage = mounts.stream().filter(m -> m.bucket().sidecar().image().isEmpty())
-                    .map(m -> m.bucket().name()).toList();
-            if (!noImage.isEmpty()) {
-                return Checked.denied(DenyCode.INVALID, "sidecar mode needs a mount-s3 image but the policy sets"
-                        + " none for " + String.join(", ", noImage) + "; use hostpath mode or ask the platform team to set"
-                        + " defaults.sidecar.image", names(mounts));
-            }
-        }
-        return Checked.ok(new InjectionPlan(mode, reason, mounts, defaults));
-    }
-
-    private static Checked<Mode> requested(SparkPod pod, Defaults defaults, List<String> warnings) {
+    static Checked<Requested> requested(SparkPod pod, Defaults defaults) {
         Optional<String> annotation = pod.annotation(PodContract.MODE);
         if (annotation.isEmpty()) {
-            return Checked.ok(defaults.mode());
+            return Checked.ok(new Requested(defaults.mode(), "the policy default", List.of()));
         }
         Optional<Mode> mode = Mode.parse(annotation.get());
         if (mode.isEmpty()) {
@@ -105,38 +84,77 @@ final class ModeSelection {
                     + Mode.choices() + ", not '" + annotation.get() + "'", List.of());
         }
         if (!defaults.allowModeOverride()) {
-            warnings.add("annotation " + PodContract.MODE + "=" + annotation.get() + " ignored: the policy does not allow"
-                    + " per-pod modes; using " + defaults.mode().label());
-            return Checked.ok(defaults.mode());
+            return Checked.ok(new Requested(defaults.mode(), "the policy default", List.of("annotation "
+                    + PodContract.MODE + "=" + annotation.get() + " ignored: the policy does not allow per-pod modes;"
+                    + " using " + defaults.mode().label())));
         }
-        return Checked.ok(mode.get());
-    }
-
-    private static String source(SparkPod pod, Defaults defaults) {
-        return pod.annotation(PodContract.MODE).isPresent() && defaults.allowModeOverride()
-                ? "annotation " + PodContract.MODE : "the policy default";
+        return Checked.ok(new Requested(mode.get(), "annotation " + PodContract.MODE, List.of()));
     }
 
     /**
-     * Keeps the mode of an earlier call, so a reinvoked pod never gets both. The pod's author can
+     * The plan, unless {@code mode} cannot serve these buckets.
+     *
+     * @param nodeProblem why the buckets cannot share one node, when it was already worked out
+     */
+    private static Checked<InjectionPlan> feasible(Mode mode, String reason, List<BucketMount> mounts,
+            Defaults defaults, List<String> warnings, Optional<String> nodeProblem) {
+        Optional<String> problem = switch (mode) {
+            case HOSTPATH -> nodeProblem.map(p -> "hostpath mode cannot serve this pod: " + p
+                    + "; use sidecar mode or separate pods");
+            case SIDECAR -> {
+                List<String> noImage = mounts.stream().filter(m -> m.bucket().sidecar().image().isEmpty())
+                        .map(m -> m.bucket().name()).toList();
+                yield noImage.isEmpty() ? Optional.empty() : Optional.of("sidecar mode needs a mount-s3 image but the"
+                        + " policy sets none for " + String.join(", ", noImage) + "; use hostpath mode or ask the"
+                        + " platform team to set defaults.sidecar.image");
+            }
+            case AUTO -> throw new IllegalArgumentException("auto is resolved to a concrete mode before this check");
+        };
+        if (problem.isPresent()) {
+            return Checked.denied(DenyCode.INVALID, problem.get(), names(mounts));
+        }
+        return Checked.ok(new InjectionPlan(mode, reason, mounts, defaults, warnings));
+    }
+
+    /**
+     * Keeps the mode of an earlier call, so a reinvoked pod never gets two. The pod's author can
      * write the same volume, so the mode is kept only if the policy could have given it to this
      * pod; otherwise a pod could buy itself a privileged sidecar under a hostpath-only policy.
      */
     private static Checked<InjectionPlan> kept(EarlierInjection earlier, List<BucketMount> mounts, Defaults defaults) {
-        if (!modesThePolicyAllows(defaults).contains(earlier.mode())) {
+        if (!defaults.mayChoose(earlier.mode())) {
             // Only a fixed default without overrides rules a mode out, so that default is the one allowed.
             return Checked.denied(DenyCode.INVALID, "the pod already has " + earlier.describe()
                     + ", but the policy allows only " + defaults.mode().label() + " mode; remove or rename"
                     + " that volume", names(mounts));
         }
-        return checked(earlier.mode(), "kept " + earlier.mode().label() + " from the earlier injection", mounts,
-                defaults);
+        List<Bucket> buckets = mounts.stream().map(BucketMount::bucket).toList();
+        return feasible(earlier.mode(), "kept " + earlier.mode().label() + " from the earlier injection", mounts,
+                defaults, List.of(), hostPathProblem(buckets));
     }
 
-    /** Either mode when pods may choose or the default is auto; otherwise only the default. */
-    private static Set<Mode> modesThePolicyAllows(Defaults defaults) {
-        return defaults.allowModeOverride() || defaults.mode() == Mode.AUTO ? EnumSet.of(Mode.HOSTPATH, Mode.SIDECAR)
-                : EnumSet.of(defaults.mode());
+    /**
+     * What the nodes offer these buckets: why they cannot share one node, or else how many
+     * mount-ready nodes the pod could be scheduled on.
+     */
+    private record NodeFit(Optional<String> problem, Map<String, String> labels, Map<String, String> nodeSelector,
+            int readyNodes) {
+
+        static NodeFit of(SparkPod pod, List<Bucket> buckets, ClusterView cluster) {
+            Optional<String> problem = hostPathProblem(buckets);
+            if (problem.isPresent()) {
+                return new NodeFit(problem, Map.of(), Map.of(), 0);
+            }
+            Map<String, String> labels = InjectionPlan.mountReadyLabels(buckets);
+            Map<String, String> nodeSelector = pod.nodeSelector();
+            return new NodeFit(problem, labels, nodeSelector, countReadyNodes(pod, nodeSelector, labels, cluster));
+        }
+
+        /** The labels asked for, and the pod's own nodeSelector when it narrows them. */
+        String where() {
+            return describe(labels) + (nodeSelector.isEmpty() ? ""
+                    : " (within the pod's nodeSelector " + describe(nodeSelector) + ")");
+        }
     }
 
     /** Why the buckets cannot share one node, if they cannot: same node path, or labels that contradict. */
@@ -166,7 +184,7 @@ final class ModeSelection {
      * group without the mount gets the sidecar rather than hostpath and Pending forever. Its own
      * required node affinity is not evaluated.
      */
-    private static int readyNodes(SparkPod pod, Map<String, String> nodeSelector, Map<String, String> mountReadyLabels,
+    private static int countReadyNodes(SparkPod pod, Map<String, String> nodeSelector, Map<String, String> mountReadyLabels,
             ClusterView cluster) {
         Map<String, String> labels = new HashMap<>(mountReadyLabels);
         for (Map.Entry<String, String> selector : nodeSelector.entrySet()) {
@@ -176,14 +194,6 @@ final class ModeSelection {
             }
         }
         return cluster.mountReadyNodes(labels, pod.tolerations());
-    }
-
-    private static String nodeSelectorNote(Map<String, String> nodeSelector) {
-        return nodeSelector.isEmpty() ? "" : " (within the pod's nodeSelector " + describe(nodeSelector) + ")";
-    }
-
-    private static Map<String, String> labels(List<Bucket> buckets) {
-        return InjectionPlan.mountReadyLabels(buckets);
     }
 
     private static String describe(Map<String, String> labels) {

@@ -5,11 +5,12 @@ import com.fasterxml.jackson.databind.node.JsonNodeFactory;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import io.s3jars.policy.Bucket;
 import io.s3jars.policy.Sidecar;
+import java.util.ArrayList;
 import java.util.List;
 
 /**
- * Mounts each bucket from inside the pod: a mount-s3 sidecar mounts it on an emptyDir that the
- * Spark containers see read-only.
+ * Mounts each bucket from inside the pod: a mount-s3 sidecar mounts it on an emptyDir, which
+ * {@link SparkContainerMountStep} then mounts read-only in the Spark containers.
  *
  * <p>As a native sidecar (an init container with {@code restartPolicy: Always}) its startup
  * probe holds back the Spark containers until the mount is live, and it does not keep a finished
@@ -31,9 +32,6 @@ public final class MountS3SidecarStep implements MutationStep {
             PodElements.ensureVolume(pod, cacheVolume(mount));
             boolean nativeSidecar = mount.bucket().sidecar().nativeSidecar();
             PodElements.ensureContainer(pod, nativeSidecar ? "initContainers" : "containers", sidecar(mount));
-            for (int container : PodElements.sparkContainers(pod, plan.defaults())) {
-                PodElements.ensureMount(pod, "containers", container, HostPathVolumeStep.volumeMount(mount));
-            }
         }
     }
 
@@ -67,7 +65,7 @@ public final class MountS3SidecarStep implements MutationStep {
 
     /** Read-only jars: no writes, metadata cached for the life of the pod, data cached on local disk. */
     static List<String> arguments(Bucket bucket) {
-        List<String> args = new java.util.ArrayList<>(List.of(bucket.name(), MOUNT_DIR, "--foreground",
+        List<String> args = new ArrayList<>(List.of(bucket.name(), MOUNT_DIR, "--foreground",
                 "--read-only", "--allow-other", "--metadata-ttl", "indefinite", "--cache", CACHE_DIR,
                 "--max-cache-size", String.valueOf(bucket.sidecar().cacheSizeMiB()),
                 "--uid", String.valueOf(bucket.sidecar().uid()), "--gid", String.valueOf(bucket.sidecar().gid())));

@@ -7,8 +7,9 @@ import io.s3jars.decision.DenyCode;
 import io.s3jars.policy.Bucket;
 import io.s3jars.policy.Mode;
 import io.s3jars.policy.PolicySnapshot;
-import java.util.ArrayList;
+import java.util.EnumMap;
 import java.util.List;
+import java.util.Map;
 import java.util.Optional;
 import java.util.Set;
 
@@ -22,10 +23,7 @@ public final class MutationEngine {
     private static final Set<String> SPARK_ROLES = Set.of("driver", "executor");
     private static final Set<String> LEVELS_WITHOUT_HOSTPATH_OR_PRIVILEGED = Set.of("baseline", "restricted");
 
-    private static final List<MutationStep> HOSTPATH_STEPS =
-            List.of(new HostPathVolumeStep(), new MountReadyAffinityStep(), new StatusAnnotationStep());
-    private static final List<MutationStep> SIDECAR_STEPS =
-            List.of(new MountS3SidecarStep(), new StatusAnnotationStep());
+    private static final Map<Mode, List<MutationStep>> STEPS = stepsPerMode();
 
     /**
      * @param namespace the request's namespace: the pod's own is empty for many clients
@@ -51,13 +49,11 @@ public final class MutationEngine {
             if (podSecurity.isPresent()) {
                 return podSecurity.get();
             }
-            List<String> warnings = new ArrayList<>();
-            Checked<InjectionPlan> plan = ModeSelection.plan(pod, buckets.value(), policy.get().defaults(), cluster,
-                    warnings);
+            Checked<InjectionPlan> plan = ModeSelection.plan(pod, buckets.value(), policy.get().defaults(), cluster);
             if (plan.isDenied()) {
                 return plan.denial();
             }
-            return inject(plan.value(), podJson, warnings);
+            return inject(plan.value(), podJson);
         } catch (MalformedPod e) {
             return new Decision.Deny(DenyCode.INVALID, "s3jars cannot read the pod: " + e.getMessage(), List.of());
         }
@@ -92,15 +88,36 @@ public final class MutationEngine {
     }
 
     /** The fold: every step of the chosen mode, in order, on one working copy of the pod. */
-    private static Decision inject(InjectionPlan plan, ObjectNode podJson, List<String> warnings) {
+    private static Decision inject(InjectionPlan plan, ObjectNode podJson) {
         PodEditor pod = new PodEditor(podJson);
         try {
-            for (MutationStep step : plan.mode() == Mode.HOSTPATH ? HOSTPATH_STEPS : SIDECAR_STEPS) {
+            for (MutationStep step : STEPS.get(plan.mode())) {
                 step.apply(plan, pod);
             }
         } catch (InjectionConflict conflict) {
             return new Decision.Deny(DenyCode.INVALID, conflict.getMessage(), plan.bucketNames());
         }
-        return new Decision.Patch(pod.operations(), pod.pod(), plan.mode(), plan.bucketNames(), warnings);
+        return new Decision.Patch(pod.operations(), pod.pod(), plan.mode(), plan.bucketNames(), plan.warnings());
+    }
+
+    /**
+     * The steps of each mode, in the order they run. A {@code switch} without a default, so a new
+     * {@link Mode} does not compile until it has its steps.
+     */
+    static List<MutationStep> stepsOf(Mode mode) {
+        return switch (mode) {
+            case HOSTPATH -> List.of(new HostPathVolumeStep(), new SparkContainerMountStep(),
+                    new MountReadyAffinityStep(), new StatusAnnotationStep());
+            case SIDECAR -> List.of(new MountS3SidecarStep(), new SparkContainerMountStep(), new StatusAnnotationStep());
+            case AUTO -> List.of(); // never planned: mode selection resolves auto first
+        };
+    }
+
+    private static Map<Mode, List<MutationStep>> stepsPerMode() {
+        Map<Mode, List<MutationStep>> steps = new EnumMap<>(Mode.class);
+        for (Mode mode : Mode.values()) {
+            steps.put(mode, stepsOf(mode));
+        }
+        return steps;
     }
 }

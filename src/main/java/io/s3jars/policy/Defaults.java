@@ -23,4 +23,18 @@ public record Defaults(
     public static final List<String> SPARK_CONTAINERS =
             List.of("spark-kubernetes-driver", "spark-kubernetes-executor", "executor");
     public static final List<String> EXCLUDE_CONTAINERS = List.of("istio-proxy", "linkerd-proxy");
+
+    /**
+     * Whether a pod under this policy may end up in {@code concrete} mode: any mode when pods may
+     * choose, what auto picks between when the default is auto, otherwise only the default.
+     */
+    public boolean mayChoose(Mode concrete) {
+        if (allowModeOverride) {
+            return concrete.isConcrete();
+        }
+        return switch (mode) {
+            case AUTO -> Mode.choicesOfAuto().contains(concrete);
+            case HOSTPATH, SIDECAR -> mode == concrete;
+        };
+    }
 }

@@ -1,11 +1,18 @@
 package io.s3jars.policy;
 
 import java.util.Arrays;
+import java.util.Collections;
+import java.util.EnumSet;
 import java.util.Locale;
 import java.util.Optional;
+import java.util.Set;
 import java.util.stream.Collectors;
 
-/** How a bucket reaches the Spark containers. */
+/**
+ * How a bucket reaches the Spark containers. Code that acts per mode uses a {@code switch}
+ * expression without {@code default}, so a new constant does not compile until every such place
+ * handles it (docs/architecture.md lists them).
+ */
 public enum Mode {
     /** hostpath when a mount-ready node exists for the pod, sidecar otherwise. */
     AUTO,
@@ -14,12 +21,27 @@ public enum Mode {
     /** A mount-s3 sidecar in the pod, sharing the mount through an emptyDir. */
     SIDECAR;
 
+    private static final Set<Mode> CHOICES_OF_AUTO = Collections.unmodifiableSet(EnumSet.of(HOSTPATH, SIDECAR));
+
     public static Optional<Mode> parse(String text) {
         return Arrays.stream(values()).filter(m -> m.label().equals(text)).findFirst();
     }
 
     public static String choices() {
         return Arrays.stream(values()).map(Mode::label).collect(Collectors.joining("|"));
+    }
+
+    /** The modes {@code auto} picks between; a plan always has one of them or another concrete mode. */
+    public static Set<Mode> choicesOfAuto() {
+        return CHOICES_OF_AUTO;
+    }
+
+    /** True for a way of mounting that steps can carry out; false for {@code auto}, which picks one. */
+    public boolean isConcrete() {
+        return switch (this) {
+            case AUTO -> false;
+            case HOSTPATH, SIDECAR -> true;
+        };
     }
 
     public String label() {

@@ -83,7 +83,7 @@ public final class Names {
     /**
      * Kubernetes object names such as volumes and containers: a DNS label,
      * {@code [a-z0-9]([-a-z0-9]{0,61}[a-z0-9])?}. A loop, not that pattern: every admission checks
-     * three names, and the match was a tenth of the engine's time.
+     * three names, and the match was a visible share of the engine's time (docs/performance.md).
      */
     public static boolean isDnsLabel(String name) {
         int length = name.length();

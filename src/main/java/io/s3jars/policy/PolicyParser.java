@@ -85,8 +85,7 @@ public final class PolicyParser {
                 errors.add(top.path("buckets") + " lists bucket '" + bucket.name() + "' twice");
             }
         }
-        boolean sidecarPossible = defaults.mode() != Mode.HOSTPATH || defaults.allowModeOverride();
-        if (sidecarPossible) {
+        if (defaults.mayChoose(Mode.SIDECAR)) {
             buckets.values().stream().filter(b -> b.sidecar().image().isEmpty()).forEach(b -> errors.add(
                     "buckets '" + b.name() + "' sidecar.image is required (here or in defaults.sidecar.image): mode "
                             + defaults.mode().label() + (defaults.allowModeOverride() ? " with pod overrides" : "")

@@ -77,13 +77,6 @@ public final class PolicySnapshot {
         return allowed;
     }
 
-    /** Buckets some service account of {@code namespace} may mount, for the hostPath guard. */
-    public SortedSet<String> bucketsOfNamespace(String namespace) {
-        TreeSet<String> allowed = new TreeSet<>();
-        bindingsFor(namespace).forEach(b -> allowed.addAll(b.buckets()));
-        return allowed;
-    }
-
     private List<Binding> bindingsFor(String namespace) {
         List<Binding> remembered = resolvedNamespaces.get(namespace);
         if (remembered != null) {

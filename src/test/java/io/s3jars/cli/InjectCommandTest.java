@@ -66,7 +66,7 @@ class InjectCommandTest {
         assertThat(err.toString()).contains("denied (403): namespace spark-team-b");
     }
 
-    /** README: --namespace, else the review's request.namespace, else the pod's, else default; empty counts as unset. */
+    /** docs/operations.md: --namespace, else the review's request.namespace, else the pod's, else default; empty counts as unset. */
     @Test
     void theNamespaceFallsBackFromFlagToReviewToPodToDefault() throws IOException {
         record Case(String flag, String review, String pod, String expected) {

@@ -40,7 +40,7 @@ import org.junit.jupiter.api.DynamicTest;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.TestFactory;
 
-/** Every example file parses, every policy passes the validator, and the Spark examples get what the README says. */
+/** Every example file parses, every policy passes the validator, and the Spark examples get what docs/labels-and-annotations.md says. */
 class ExamplesTest {
 
     private static final Path EXAMPLES = Path.of("examples");

@@ -159,7 +159,6 @@ class PolicyParserTest {
         assertThat(policy.allowedBuckets("ns-1", "spark")).containsExactly("jars");
         assertThat(policy.allowedBuckets("ns-12", "spark")).isEmpty();
         assertThat(policy.allowedBuckets("xteam-a", "spark")).isEmpty();
-        assertThat(policy.bucketsOfNamespace("team-a")).containsExactly("jars", "libs", "secret-jars");
     }
 
     private static PolicySnapshot valid(String yaml) {

@@ -125,7 +125,7 @@ class SelfManagedRenewalTest {
             await().atMost(Duration.ofSeconds(5)).until(() -> served.get() > 10);
             MockApiServerResource.api.openGate(SECRETS);
             // Each probe is a new connection; one accepted at the very instant of the swap can be
-            // reset (the README's known limitation), so a failed probe is retried. The kept-alive
+            // reset (a known limitation, docs/operations.md), so a failed probe is retried. The kept-alive
             // connection, which is what this test is about, must not fail at all.
             await().atMost(Duration.ofSeconds(60)).pollInterval(Duration.ofMillis(200)).ignoreExceptions().until(() -> {
                 BigInteger inSecret = Pem.certificates(MockApiServerResource.secretEntry("tls.crt")).get(0)

@@ -64,7 +64,7 @@ class TlsReloadTest {
         load.start();
         ServingCertificate renewed = LocalTlsTestResource.issue(Duration.ofDays(60));
         // The probe opens a new connection each time; one accepted at the very instant of the swap
-        // can be reset (the known limitation in the README), so a failed probe is simply retried.
+        // can be reset (a known limitation, docs/operations.md), so a failed probe is simply retried.
         await().atMost(Duration.ofSeconds(15)).pollInterval(Duration.ofMillis(200)).ignoreExceptions()
                 .until(() -> servedSerial().equals(renewed.certificate().getSerialNumber()));
         Thread.sleep(500);

@@ -1,0 +1,45 @@
+package io.s3jars.architecture;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import java.io.PrintWriter;
+import java.io.StringWriter;
+import java.util.List;
+import java.util.Set;
+import java.util.TreeSet;
+import java.util.spi.ToolProvider;
+import org.junit.jupiter.api.Test;
+
+/**
+ * The pure packages (pod in, patch or denial out) use the JDK, Jackson's tree and each other only:
+ * no Quarkus, no Vert.x, no Kubernetes client. Checked with the JDK's own {@code jdeps} on the
+ * compiled classes, so an import that slips in fails the build.
+ */
+class PackageDependenciesTest {
+
+    private static final List<String> PURE = List.of("io.s3jars.mutation", "io.s3jars.policy", "io.s3jars.cluster",
+            "io.s3jars.decision", "io.s3jars.guard");
+    private static final List<String> ALLOWED = List.of("java.", "com.fasterxml.jackson.", "io.s3jars.mutation",
+            "io.s3jars.policy", "io.s3jars.cluster", "io.s3jars.decision");
+
+    @Test
+    void purePackagesDependOnNoFrameworkOrClient() {
+        StringWriter out = new StringWriter();
+        int exit = ToolProvider.findFirst("jdeps").orElseThrow()
+                .run(new PrintWriter(out), new PrintWriter(new StringWriter()), "-verbose:package", "target/classes");
+        assertThat(exit).isZero();
+        Set<String> edges = new TreeSet<>();
+        Set<String> forbidden = new TreeSet<>();
+        for (String line : out.toString().split("\n")) {
+            String[] parts = line.trim().split("\\s+");
+            if (parts.length >= 3 && parts[1].equals("->") && PURE.contains(parts[0])) {
+                edges.add(parts[0] + " -> " + parts[2]);
+                if (ALLOWED.stream().noneMatch(parts[2]::startsWith)) {
+                    forbidden.add(parts[0] + " -> " + parts[2]);
+                }
+            }
+        }
+        assertThat(edges).as("jdeps must report the pure packages' dependencies").isNotEmpty();
+        assertThat(forbidden).isEmpty();
+    }
+}
