@@ -27,7 +27,7 @@ public final class AdmissionResponse {
         if (decision instanceof Decision.Deny deny) {
             return denied(uid, deny.code(), deny.reason());
         }
-        return allowed(uid, null, List.of());
+        return allowed(uid, null, ((Decision.Skip) decision).warnings());
     }
 
     private static byte[] allowed(String uid, ArrayNode patch, List<String> warnings) {

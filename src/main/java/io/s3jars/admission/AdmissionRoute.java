@@ -24,13 +24,15 @@ final class AdmissionRoute {
 
     private final String path;
     private final AdmissionLog log;
+    private final ReviewReader reader;
     private final Function<AdmissionRequest, Decision> decide;
     private final String[] resources;
 
-    private AdmissionRoute(String path, AdmissionLog log, Function<AdmissionRequest, Decision> decide,
+    private AdmissionRoute(String path, AdmissionLog log, ReviewReader reader, Function<AdmissionRequest, Decision> decide,
             String[] resources) {
         this.path = path;
         this.log = log;
+        this.reader = reader;
         this.decide = decide;
         this.resources = resources;
     }
@@ -39,9 +41,9 @@ final class AdmissionRoute {
      * {@code POST path} with a JSON body of at most {@code maxBodyBytes} (bigger: 413; another
      * content type: 415; another method: 404, no route) reviewing the given resources.
      */
-    static void register(Router router, String path, long maxBodyBytes, AdmissionLog log,
+    static void register(Router router, String path, long maxBodyBytes, AdmissionLog log, ReviewReader reader,
             Function<AdmissionRequest, Decision> decide, String... resources) {
-        AdmissionRoute route = new AdmissionRoute(path, log, decide, resources);
+        AdmissionRoute route = new AdmissionRoute(path, log, reader, decide, resources);
         // The content type is checked first, on a route of its own: the body handler would otherwise
         // try to decode a form before anything could refuse it.
         router.post(path).handler(route::requireJson);
@@ -88,7 +90,7 @@ final class AdmissionRoute {
         long start = System.nanoTime();
         AdmissionRequest request;
         try {
-            request = AdmissionRequest.parse(body, offset, length, resources);
+            request = AdmissionRequest.parse(body, offset, length, reader, resources);
         } catch (BadReview bad) {
             log.badRequest(path, bad.getMessage());
             sendText(context, 400, bad.getMessage());

@@ -25,7 +25,8 @@ public class MutateEndpoint {
 
     void register(@Observes Router router, AdmissionLog log,
             VertxHttpConfig http) {
-        AdmissionRoute.register(router, "/mutate", AdmissionRoute.maxBodyBytes(http), log, this::decide, "pods");
+        AdmissionRoute.register(router, "/mutate", AdmissionRoute.maxBodyBytes(http), log,
+                new ReviewReader(ReviewReader.NOT_READ), this::decide, "pods");
     }
 
     Decision decide(AdmissionRequest request) {

@@ -29,7 +29,14 @@ import java.util.Map;
  */
 final class ReviewReader {
 
+    /** What {@code /mutate} never reads: the request's metadata and the pod's subtrees {@link PodContract} lists. */
     static final Skips NOT_READ = notRead();
+    /**
+     * What {@code /validate} never reads: only the request's metadata. The guard checks every
+     * container field Pod Security does (ports, probes, lifecycle hooks) and compares s3jars'
+     * own containers whole, so the pod stays complete.
+     */
+    static final Skips NOT_READ_BY_VALIDATION = requestMetadataOnly();
 
     private static final JsonNodeFactory NODES = JsonNodeFactory.instance;
 
@@ -107,13 +114,19 @@ final class ReviewReader {
         return "line " + location.getLineNr() + ", column " + location.getColumnNr();
     }
 
-    private static Skips notRead() {
+    private static Skips requestMetadataOnly() {
         Skips root = new Skips();
         Skips request = root.path("request");
         request.skip("userInfo");
         request.skip("oldObject");
         request.skip("options");
-        Skips object = request.path("object");
+        request.path("object").path("metadata").skip("managedFields");
+        return root;
+    }
+
+    private static Skips notRead() {
+        Skips root = requestMetadataOnly();
+        Skips object = root.path("request").path("object");
         for (String field : PodContract.POD_FIELDS_NOT_READ) {
             String[] path = field.split("\\.");
             Skips parent = object;

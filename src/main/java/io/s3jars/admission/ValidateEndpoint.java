@@ -2,10 +2,12 @@ package io.s3jars.admission;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import io.quarkus.vertx.http.runtime.VertxHttpConfig;
+import io.s3jars.cluster.ClusterView;
 import io.s3jars.config.S3JarsConfig;
 import io.s3jars.decision.Decision;
 import io.s3jars.decision.DenyCode;
-import io.s3jars.guard.HostPathGuard;
+import io.s3jars.guard.PodGuard;
+import io.s3jars.mutation.MutationEngine;
 import io.s3jars.policy.PolicyParser;
 import io.s3jars.policy.PolicyResult;
 import io.s3jars.policy.PolicyStore;
@@ -13,39 +15,50 @@ import io.vertx.ext.web.Router;
 import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.enterprise.event.Observes;
 import java.util.List;
+import java.util.Locale;
 
 /**
- * {@code POST /validate}: edits of the policy ConfigMap are parsed with the loader's own parser,
- * so {@code kubectl apply} of a broken policy fails up front; pod CREATEs go through the hostPath
- * guard. Everything else is allowed untouched.
+ * {@code POST /validate}, the one validating endpoint; the request's resource, subresource and
+ * namespace decide what is checked. Edits of the policy ConfigMap are parsed with the loader's
+ * own parser, so {@code kubectl apply} of a broken policy fails up front. A pod CREATE, and the
+ * pod of a {@code pods/ephemeralcontainers} UPDATE ({@code kubectl debug} adds containers that
+ * way), go through the pod guard. Everything else is allowed untouched.
  */
 @ApplicationScoped
 public class ValidateEndpoint {
 
+    static final String EPHEMERAL_CONTAINERS = "ephemeralcontainers";
+
     private final PolicyStore policies;
     private final S3JarsConfig config;
+    private final ClusterView cluster;
+    private final PodGuard guard;
 
-    public ValidateEndpoint(PolicyStore policies, S3JarsConfig config) {
+    public ValidateEndpoint(PolicyStore policies, S3JarsConfig config, ClusterView cluster, MutationEngine engine) {
         this.policies = policies;
         this.config = config;
+        this.cluster = cluster;
+        this.guard = new PodGuard(engine);
     }
 
-    void register(@Observes Router router, AdmissionLog log,
-            VertxHttpConfig http) {
-        AdmissionRoute.register(router, "/validate", AdmissionRoute.maxBodyBytes(http), log, this::decide, "configmaps", "pods");
+    void register(@Observes Router router, AdmissionLog log, VertxHttpConfig http) {
+        AdmissionRoute.register(router, "/validate", AdmissionRoute.maxBodyBytes(http), log,
+                new ReviewReader(ReviewReader.NOT_READ_BY_VALIDATION), this::decide, "configmaps", "pods");
     }
 
     Decision decide(AdmissionRequest request) {
-        boolean createOrUpdate = request.isCreate() || "UPDATE".equals(request.operation());
-        if (!createOrUpdate) {
-            return new Decision.Skip("operation " + request.operation() + " is not reviewed");
-        }
         if (request.resource().equals("pods")) {
-            if (!request.isCreate()) {
-                return new Decision.Skip("pod volumes cannot change after creation");
+            boolean create = request.isCreate() && request.subResource().isEmpty();
+            boolean debug = "UPDATE".equals(request.operation()) && EPHEMERAL_CONTAINERS.equals(request.subResource());
+            if (!create && !debug) {
+                return new Decision.Skip("pod " + request.operation().toLowerCase(Locale.ROOT)
+                        + (request.subResource().isEmpty() ? "" : " of " + request.subResource())
+                        + " is not reviewed: a pod's volumes and security context cannot change after creation");
             }
-            return HostPathGuard.check(request.object(), request.namespace(), policies.inForce())
-                    .<Decision>map(d -> d).orElse(new Decision.Skip("no protected hostPath"));
+            return guard.check(request.object(), request.namespace(), policies.inForce(), cluster);
+        }
+        if (!request.isCreate() && !"UPDATE".equals(request.operation())) {
+            return new Decision.Skip("operation " + request.operation() + " is not reviewed");
         }
         return policyEdit(request);
     }

@@ -21,6 +21,11 @@ public interface ClusterView {
         public Optional<String> podSecurityLevel(String namespace) {
             return Optional.empty();
         }
+
+        @Override
+        public GuardMode guardMode(String namespace) {
+            return GuardMode.PATHS_ONLY;
+        }
     };
 
     /**
@@ -31,4 +36,7 @@ public interface ClusterView {
 
     /** The namespace's {@code pod-security.kubernetes.io/enforce} level, when known. */
     Optional<String> podSecurityLevel(String namespace);
+
+    /** How the guard treats the namespace's pods, from its labels; {@link GuardMode#PATHS_ONLY} when unknown. */
+    GuardMode guardMode(String namespace);
 }

@@ -12,10 +12,17 @@ public final class StaticClusterView implements ClusterView {
 
     private final MountReadyIndex nodes;
     private final Map<String, String> podSecurityLevels;
+    private final Map<String, GuardMode> guardModes;
 
     public StaticClusterView(List<NodeSummary> nodes, Map<String, String> podSecurityLevels) {
+        this(nodes, podSecurityLevels, Map.of());
+    }
+
+    public StaticClusterView(List<NodeSummary> nodes, Map<String, String> podSecurityLevels,
+            Map<String, GuardMode> guardModes) {
         this.nodes = MountReadyIndex.of(nodes);
         this.podSecurityLevels = Map.copyOf(podSecurityLevels);
+        this.guardModes = Map.copyOf(guardModes);
     }
 
     public static StaticClusterView ofNodes(List<NodeSummary> nodes) {
@@ -30,5 +37,10 @@ public final class StaticClusterView implements ClusterView {
     @Override
     public Optional<String> podSecurityLevel(String namespace) {
         return Optional.ofNullable(podSecurityLevels.get(namespace));
+    }
+
+    @Override
+    public GuardMode guardMode(String namespace) {
+        return guardModes.getOrDefault(namespace, GuardMode.PATHS_ONLY);
     }
 }

@@ -27,4 +27,9 @@ public final class SwappableClusterView implements ClusterView {
     public Optional<String> podSecurityLevel(String namespace) {
         return current.get().podSecurityLevel(namespace);
     }
+
+    @Override
+    public GuardMode guardMode(String namespace) {
+        return current.get().guardMode(namespace);
+    }
 }

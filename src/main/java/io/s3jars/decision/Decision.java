@@ -42,8 +42,19 @@ public sealed interface Decision {
         }
     }
 
-    /** Not s3jars' business (not Spark, not opted in, not reviewed): allowed untouched. */
-    record Skip(String reason) implements Decision {
+    /**
+     * Allowed untouched: not s3jars' business (not Spark, not opted in, not reviewed), or nothing
+     * to refuse; {@code warnings} go back to the client (the guard's warn mode).
+     */
+    record Skip(String reason, List<String> warnings) implements Decision {
+        public Skip {
+            warnings = List.copyOf(warnings);
+        }
+
+        public Skip(String reason) {
+            this(reason, List.of());
+        }
+
         @Override
         public List<String> buckets() {
             return List.of();

@@ -2,110 +2,78 @@ package io.s3jars.guard;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
-import io.s3jars.decision.Decision;
-import io.s3jars.decision.DenyCode;
-import io.s3jars.mutation.SparkPod;
+import io.s3jars.guard.baseline.GuardedPod;
+import io.s3jars.guard.baseline.Violation;
 import io.s3jars.policy.Bucket;
 import io.s3jars.policy.PolicySnapshot;
-import io.s3jars.policy.PolicyStore;
 import java.util.ArrayDeque;
+import java.util.ArrayList;
 import java.util.Deque;
+import java.util.HashMap;
 import java.util.List;
+import java.util.Map;
 import java.util.Optional;
 import java.util.Set;
-import java.util.SortedSet;
-import java.util.TreeSet;
 
 /**
- * The node mount is a hostPath: without this check any pod could mount {@code /mnt/s3} (or
- * {@code /mnt}, or {@code /}) itself and read a bucket its namespace may not use. Every hostPath
- * volume of the pod is normalised and compared with each bucket's node mount path; touching it,
- * a folder inside it or a parent of it needs the same grant {@code /mutate} checks.
+ * The node mount paths, guarded in every namespace: a bucket mounted on the node is a directory
+ * any pod with a hostPath could read, whatever bucket its namespace may use. A hostPath volume
+ * that s3jars did not inject (the carve-out takes those out first) is refused when it is a node
+ * mount path, a folder inside one, or a parent of one, for every node mount path any policy has
+ * declared (buckets removed from the policy are not unmounted from the nodes), and when it is
+ * under {@code /proc}: {@code /proc/1/root} is the node's whole filesystem by another name.
  *
- * <p>Removing a bucket from the policy does not unmount it from the nodes, so the node mount
- * paths of earlier policies (since start) and the default {@code /mnt/s3} stay protected when no
- * bucket in force uses them: no namespace may mount them. Below such a path, a bucket in force
- * that has its own node mount path deeper down governs that subtree (its mount covers it), so
- * buckets at {@code /mnt/s3/<bucket>} keep working.
- *
- * <p>Paths are compared as written: symbolic links on the node cannot be seen at admission.
+ * <p>Paths are compared after lexical normalisation. A symbolic link on the node cannot be seen at
+ * admission; in s3jars namespaces Pod Security baseline refuses every other hostPath, and outside
+ * them Pod Security baseline must be the boundary (docs/security.md).
  */
 public final class HostPathGuard {
+
+    static final String CONTROL = "nodeMountPaths";
+    private static final String PROC = "/proc";
 
     private HostPathGuard() {
     }
 
     /**
-     * The pod's denial, if it mounts a node mount path its namespace and service account may not use.
-     *
-     * @param policy                   the policy in force, if any
-     * @param nodeMountPathsSinceStart every node mount path of every policy loaded since start and
-     *                                 the default, as {@link PolicyStore} keeps them
+     * @param pod             the pod without the volumes s3jars injected
+     * @param nodeMountPaths  every node mount path of every policy known, and the default
+     * @param policy          the policy in force, to name the bucket of a path in messages
+     * @param procAllowed     true in namespaces exempt from the guard, where trusted node agents run
      */
-    public static Optional<Decision.Deny> check(ObjectNode podJson, String namespace, Optional<PolicySnapshot> policy,
-            Set<String> nodeMountPathsSinceStart) {
-        JsonNode volumes = podJson.path("spec").path("volumes");
-        if (!volumes.isArray()) {
-            return Optional.empty();
-        }
-        String account = new SparkPod(podJson).serviceAccount();
-        SortedSet<String> allowed = policy.map(p -> p.allowedBuckets(namespace, account)).orElse(new TreeSet<>());
-        List<ProtectedPath> inForce = protectedPaths(policy);
-        Set<String> pathsInForce = policy.map(PolicySnapshot::nodeMountPaths).orElse(new TreeSet<>());
-        for (JsonNode volume : volumes) {
-            JsonNode path = volume.path("hostPath").path("path");
-            if (!path.isTextual()) {
+    static List<Violation> check(GuardedPod pod, Set<String> nodeMountPaths, Optional<PolicySnapshot> policy,
+            boolean procAllowed) {
+        Map<String, String> bucketOfPath = new HashMap<>();
+        policy.ifPresent(p -> p.buckets().values().forEach((Bucket b) -> bucketOfPath.put(b.nodeMountPath(), b.name())));
+        List<Violation> violations = new ArrayList<>();
+        for (ObjectNode volume : pod.volumes()) {
+            JsonNode hostPath = volume.get("hostPath");
+            if (hostPath == null || hostPath.isNull()) {
                 continue;
             }
-            String normalized = normalize(path.asText());
-            String what = "hostPath volume " + volume.path("name").asText() + " (" + path.asText() + ") reaches ";
-            for (ProtectedPath guarded : inForce) {
-                if (overlaps(normalized, guarded.nodePath()) && !allowed.contains(guarded.bucket())) {
-                    return Optional.of(new Decision.Deny(DenyCode.FORBIDDEN, what + guarded.nodePath()
-                            + ", the node mount of bucket " + guarded.bucket() + ", which namespace " + namespace
-                            + " (service account " + account + ") may not use. Label the pod for s3jars"
-                            + " (s3jars.io/inject) instead of mounting the node path, or ask for a binding.",
-                            List.of(guarded.bucket())));
-                }
+            String where = "volume " + Violation.quoted(volume.path("name").asText()) + " hostPath";
+            String path = GuardedPod.text(GuardedPod.object(hostPath, where), "path", where);
+            if (path == null) {
+                continue; // the API server refuses a hostPath without a path before validating webhooks run
             }
-            for (String retained : nodeMountPathsSinceStart) {
-                if (!pathsInForce.contains(retained) && overlaps(normalized, retained)
-                        && !coveredByAMountInForce(normalized, retained, pathsInForce)) {
-                    return Optional.of(new Decision.Deny(DenyCode.FORBIDDEN, what + retained
-                            + ", a node mount path no bucket of the policy in force uses (the default, or an earlier"
-                            + " policy's). Nodes may still have a bucket mounted there, so no namespace may mount it"
-                            + " until s3jars restarts. Label the pod for s3jars (s3jars.io/inject) instead.",
-                            List.of()));
+            String normalized = normalize(path);
+            if (!procAllowed && overlaps(normalized, PROC)) {
+                violations.add(new Violation(CONTROL, where + " " + Violation.quoted(path)
+                        + " reaches /proc, through which the node's whole filesystem is readable"));
+                continue;
+            }
+            for (String nodeMountPath : nodeMountPaths) {
+                if (overlaps(normalized, nodeMountPath)) {
+                    String bucket = bucketOfPath.get(nodeMountPath);
+                    violations.add(new Violation(CONTROL, where + " " + Violation.quoted(path) + " reaches "
+                            + nodeMountPath + (bucket == null ? ", a node mount path of an earlier policy or the default"
+                            : ", the node mount of bucket " + bucket) + "; label the pod for s3jars"
+                            + " (s3jars.io/inject) instead of mounting the node path"));
+                    break;
                 }
             }
         }
-        return Optional.empty();
-    }
-
-    /** The same check against what the store holds, read once. */
-    public static Optional<Decision.Deny> check(ObjectNode podJson, String namespace, PolicyStore.InForce inForce) {
-        return check(podJson, namespace, inForce.policy(), inForce.nodeMountPathsSinceStart());
-    }
-
-    private record ProtectedPath(String bucket, String nodePath) {
-    }
-
-    private static List<ProtectedPath> protectedPaths(Optional<PolicySnapshot> policy) {
-        return policy.map(p -> p.buckets().values().stream()
-                .map((Bucket b) -> new ProtectedPath(b.name(), b.nodeMountPath())).toList()).orElse(List.of());
-    }
-
-    /**
-     * True when {@code path} lies at or below a node mount path in force that is itself below
-     * {@code retained}: what the pod sees there is that bucket, which the checks in force govern.
-     */
-    static boolean coveredByAMountInForce(String path, String retained, Set<String> pathsInForce) {
-        return pathsInForce.stream().anyMatch(inForce -> isBelow(inForce, retained)
-                && (path.equals(inForce) || isBelow(path, inForce)));
-    }
-
-    private static boolean isBelow(String path, String parent) {
-        return parent.equals("/") ? !path.equals("/") : path.startsWith(parent + "/");
+        return violations;
     }
 
     /** True when one path is the other, or contains it. */

@@ -1,5 +1,6 @@
 package io.s3jars.mutation;
 
+import com.fasterxml.jackson.databind.node.JsonNodeFactory;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import io.s3jars.cluster.ClusterView;
 import io.s3jars.decision.Decision;
@@ -56,6 +57,41 @@ public final class MutationEngine {
             return inject(plan.value(), podJson);
         } catch (MalformedPod e) {
             return new Decision.Deny(DenyCode.INVALID, "s3jars cannot read the pod: " + e.getMessage(), List.of());
+        }
+    }
+
+    /**
+     * What s3jars injects into this pod, alone: a pod that holds only what the steps of the pod's
+     * plan add (volumes, sidecar containers), for the guard to compare the pod's own s3jars
+     * elements with, field by field. The steps are the one definition of what s3jars injects, so
+     * the guard can never drift from them. Empty when s3jars adds nothing to this pod (not a Spark
+     * pod, not opted in) or would refuse it (a bucket not granted, a malformed pod).
+     */
+    public Optional<ObjectNode> injectionOf(ObjectNode podJson, String namespace, PolicySnapshot policy,
+            ClusterView cluster) {
+        try {
+            SparkPod pod = new SparkPod(podJson);
+            if (reasonToSkip(pod).isPresent()) {
+                return Optional.empty();
+            }
+            Checked<List<Bucket>> buckets = BucketSelection.select(pod, namespace, policy);
+            if (buckets.isDenied()) {
+                return Optional.empty();
+            }
+            Checked<InjectionPlan> plan = ModeSelection.plan(pod, buckets.value(), policy.defaults(), cluster);
+            if (plan.isDenied()) {
+                return Optional.empty();
+            }
+            ObjectNode alone = JsonNodeFactory.instance.objectNode();
+            alone.putObject("metadata");
+            alone.putObject("spec").putArray("containers");
+            PodEditor editor = new PodEditor(alone);
+            for (MutationStep step : STEPS.get(plan.value().mode())) {
+                step.apply(plan.value(), editor);
+            }
+            return Optional.of(editor.pod());
+        } catch (MalformedPod | InjectionConflict e) {
+            return Optional.empty();
         }
     }
 

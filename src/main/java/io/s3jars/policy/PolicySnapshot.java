@@ -24,14 +24,21 @@ public final class PolicySnapshot {
     private final Defaults defaults;
     private final Map<String, Bucket> buckets;
     private final List<Binding> bindings;
+    private final List<AllowedHostPath> allowedHostPaths;
     private final Map<String, List<Binding>> bindingsByNamespace = new HashMap<>();
     private final List<Map.Entry<NamespaceGlob, Binding>> globBindings = new ArrayList<>();
     private final Map<String, List<Binding>> resolvedNamespaces = new ConcurrentHashMap<>();
 
     PolicySnapshot(Defaults defaults, Map<String, Bucket> buckets, List<Binding> bindings) {
+        this(defaults, buckets, bindings, List.of());
+    }
+
+    PolicySnapshot(Defaults defaults, Map<String, Bucket> buckets, List<Binding> bindings,
+            List<AllowedHostPath> allowedHostPaths) {
         this.defaults = defaults;
         this.buckets = Collections.unmodifiableMap(buckets);
         this.bindings = List.copyOf(bindings);
+        this.allowedHostPaths = List.copyOf(allowedHostPaths);
         for (Binding binding : bindings) {
             for (String namespace : binding.namespaces()) {
                 if (NamespaceGlob.isGlob(namespace)) {
@@ -53,6 +60,11 @@ public final class PolicySnapshot {
 
     public List<Binding> bindings() {
         return bindings;
+    }
+
+    /** {@code guard.allowedHostPaths}: host paths every pod of an s3jars namespace may mount. */
+    public List<AllowedHostPath> allowedHostPaths() {
+        return allowedHostPaths;
     }
 
     public Optional<Bucket> bucket(String name) {

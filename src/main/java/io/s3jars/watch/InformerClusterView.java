@@ -9,6 +9,7 @@ import io.fabric8.kubernetes.client.informers.ResourceEventHandler;
 import io.fabric8.kubernetes.client.informers.SharedIndexInformer;
 import io.fabric8.kubernetes.client.informers.cache.ReducedStateItemStore;
 import io.s3jars.cluster.ClusterView;
+import io.s3jars.cluster.GuardMode;
 import io.s3jars.cluster.MountReadyIndex;
 import io.s3jars.cluster.Toleration;
 import java.util.List;
@@ -28,6 +29,7 @@ public final class InformerClusterView implements ClusterView, AutoCloseable {
 
     private final MountReadyIndex index = new MountReadyIndex();
     private final Map<String, String> podSecurityLevels = new ConcurrentHashMap<>();
+    private final Map<String, GuardMode> guardModes = new ConcurrentHashMap<>();
     private final SharedIndexInformer<Node> nodes;
     private final SharedIndexInformer<Namespace> namespaces;
 
@@ -42,7 +44,7 @@ public final class InformerClusterView implements ClusterView, AutoCloseable {
         namespaces.exceptionHandler(InformerClusterView::retry);
         namespaces.itemStore(new ReducedStateItemStore<>(ReducedStateItemStore.NAME_KEY_STATE, Namespace.class,
                 client.getKubernetesSerialization(), "metadata.labels"));
-        namespaces.addEventHandler(handler(this::recordLevel, ns -> podSecurityLevels.remove(name(ns))));
+        namespaces.addEventHandler(handler(this::recordNamespace, this::forgetNamespace));
     }
 
     /** Starts both informers; they list, then watch, and reconnect on their own. */
@@ -84,8 +86,24 @@ public final class InformerClusterView implements ClusterView, AutoCloseable {
         namespaces.close();
     }
 
-    private void recordLevel(Namespace namespace) {
+    @Override
+    public GuardMode guardMode(String namespace) {
+        return guardModes.getOrDefault(namespace, GuardMode.PATHS_ONLY);
+    }
+
+    private void forgetNamespace(Namespace namespace) {
+        podSecurityLevels.remove(name(namespace));
+        guardModes.remove(name(namespace));
+    }
+
+    private void recordNamespace(Namespace namespace) {
         Map<String, String> labels = namespace.getMetadata().getLabels();
+        GuardMode guard = GuardMode.of(labels);
+        if (guard == GuardMode.PATHS_ONLY) {
+            guardModes.remove(name(namespace));
+        } else {
+            guardModes.put(name(namespace), guard);
+        }
         String level = labels == null ? null : labels.get(ENFORCE_LABEL);
         if (level == null) {
             podSecurityLevels.remove(name(namespace));

@@ -32,6 +32,7 @@ class AdmissionRouteTest {
         vertx = Vertx.vertx();
         Router router = Router.router(vertx);
         AdmissionRoute.register(router, "/mutate", 1024 * 1024, new AdmissionLog(new AdmissionMetrics(registry)),
+                new ReviewReader(ReviewReader.NOT_READ),
                 request -> {
                     if (broken.get()) {
                         throw new IllegalStateException("a bug in a step");

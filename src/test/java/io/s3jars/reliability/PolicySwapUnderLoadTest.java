@@ -3,14 +3,15 @@ package io.s3jars.reliability;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import com.fasterxml.jackson.databind.node.ObjectNode;
+import io.s3jars.cluster.ClusterView;
 import io.s3jars.decision.Decision;
-import io.s3jars.guard.HostPathGuard;
+import io.s3jars.guard.PodGuard;
+import io.s3jars.mutation.MutationEngine;
 import io.s3jars.policy.PolicySnapshot;
 import io.s3jars.policy.PolicyStore;
 import io.s3jars.testing.Fixtures;
 import java.util.ArrayList;
 import java.util.List;
-import java.util.Optional;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.Future;
@@ -37,6 +38,7 @@ class PolicySwapUnderLoadTest {
                 """.formatted(generation);
     }
 
+    private static final PodGuard GUARD = new PodGuard(new MutationEngine());
     private static final String BROKEN = "apiVersion: s3jars.io/v1alpha1\nkind: S3JarsPolicy\nbuckets: 7\n";
 
     @Test
@@ -56,8 +58,8 @@ class PolicySwapUnderLoadTest {
                         assertThat(inForce.nodeMountPathsSinceStart()).containsAll(policy.nodeMountPaths());
                         String path = policy.nodeMountPaths().first();
                         ObjectNode pod = podWithHostPath(path);
-                        Optional<Decision.Deny> denial = HostPathGuard.check(pod, "spark-team-b", inForce);
-                        assertThat(denial).as("a pod of an ungranted namespace mounting " + path).isPresent();
+                        Decision decision = GUARD.check(pod, "spark-team-b", inForce, ClusterView.EMPTY);
+                        assertThat(decision).as("a pod mounting " + path).isInstanceOf(Decision.Deny.class);
                         reads++;
                     }
                     return reads;
