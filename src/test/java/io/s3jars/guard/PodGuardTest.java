@@ -9,6 +9,7 @@ import com.fasterxml.jackson.databind.node.ObjectNode;
 import com.fasterxml.jackson.databind.node.TextNode;
 import io.s3jars.cluster.ClusterView;
 import io.s3jars.cluster.GuardMode;
+import io.s3jars.cluster.StaticClusterView;
 import io.s3jars.cluster.Toleration;
 import io.s3jars.decision.Decision;
 import io.s3jars.mutation.GoldenInjectionTest;
@@ -150,7 +151,7 @@ class PodGuardTest {
                 .putObject("securityContext").put("privileged", true);
         Decision verdict = check(pod, "spark-team-a");
         assertThat(verdict).isInstanceOf(Decision.Deny.class);
-        assertThat(((Decision.Deny) verdict).reason()).contains("host namespaces (hostPID=true)")
+        assertThat(((Decision.Deny) verdict).reason()).contains("host namespaces (hostPID)")
                 .contains("privileged (container \"shell\" must not set securityContext.privileged=true)");
     }
 

@@ -1,49 +1,73 @@
 package io.s3jars.guard.baseline;
 
 import com.fasterxml.jackson.databind.JsonNode;
+import java.util.ArrayList;
 import java.util.Iterator;
-import java.util.LinkedHashSet;
+import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.Set;
+import java.util.TreeSet;
 
 /**
- * AppArmor: no profile may be {@code Unconfined}, whether set in the fields (pod or container
- * {@code securityContext.appArmorProfile.type}) or in the older per-container annotations, where
- * only {@code runtime/default} and {@code localhost/*} are allowed.
+ * AppArmor: a profile set in the fields (pod or container {@code securityContext.appArmorProfile})
+ * must be {@code RuntimeDefault} or {@code Localhost}; in the older per-container annotations, only
+ * empty, {@code runtime/default} and {@code localhost/*}.
  */
 final class AppArmor implements Control {
 
     static final String ANNOTATION_PREFIX = "container.apparmor.security.beta.kubernetes.io/";
+    private static final Set<String> ALLOWED_TYPES = Set.of("RuntimeDefault", "Localhost");
 
     @Override
     public Optional<Violation> check(GuardedPod pod) {
-        Set<String> forbidden = new LinkedHashSet<>();
-        JsonNode annotations = GuardedPod.object(pod.metadata().get("annotations"), "metadata.annotations");
-        for (Iterator<Map.Entry<String, JsonNode>> it = annotations.fields(); it.hasNext(); ) {
-            Map.Entry<String, JsonNode> annotation = it.next();
-            if (annotation.getKey().startsWith(ANNOTATION_PREFIX)) {
-                String value = annotation.getValue().asText();
-                if (!value.isEmpty() && !value.equals("runtime/default") && !value.startsWith("localhost/")) {
-                    forbidden.add(annotation.getKey() + "=" + Violation.quoted(value));
-                }
-            }
-        }
-        if (unconfined(Describe.podSecurityContext(pod).get("appArmorProfile"), "spec.securityContext.appArmorProfile")) {
-            forbidden.add("pod securityContext.appArmorProfile.type=\"Unconfined\"");
-        }
+        Set<String> types = new TreeSet<>();
+        boolean podLevel = forbidden(Describe.podSecurityContext(pod).get("appArmorProfile"),
+                "spec.securityContext.appArmorProfile", types);
+        List<String> containers = new ArrayList<>();
         for (GuardedPod.Container container : pod.containers()) {
-            if (unconfined(Describe.securityContext(container).get("appArmorProfile"),
-                    Describe.where(container) + ".securityContext.appArmorProfile")) {
-                forbidden.add("container " + Violation.quoted(container.name())
-                        + " securityContext.appArmorProfile.type=\"Unconfined\"");
+            if (forbidden(Describe.securityContext(container).get("appArmorProfile"),
+                    Describe.where(container) + ".securityContext.appArmorProfile", types)) {
+                containers.add(container.name());
             }
         }
-        return forbidden.isEmpty() ? Optional.empty()
-                : Optional.of(new Violation("forbidden AppArmor profiles", String.join(", ", forbidden)));
+        List<String> annotations = new ArrayList<>();
+        JsonNode metadataAnnotations = GuardedPod.object(pod.metadata().get("annotations"), "metadata.annotations");
+        for (Iterator<Map.Entry<String, JsonNode>> it = metadataAnnotations.fields(); it.hasNext(); ) {
+            Map.Entry<String, JsonNode> annotation = it.next();
+            String value = annotation.getValue().asText();
+            if (annotation.getKey().startsWith(ANNOTATION_PREFIX) && !value.isEmpty() && !value.equals("runtime/default")
+                    && !value.startsWith("localhost/")) {
+                annotations.add(annotation.getKey() + "=" + Violation.quoted(value));
+            }
+        }
+        annotations.sort(null);
+        List<String> setters = new ArrayList<>();
+        if (podLevel || !containers.isEmpty()) {
+            setters.add(Describe.setters(podLevel, containers));
+        }
+        if (!annotations.isEmpty()) {
+            setters.add(annotations.size() == 1 ? "annotation" : "annotations");
+        }
+        if (setters.isEmpty()) {
+            return Optional.empty();
+        }
+        List<String> values = new ArrayList<>(types);
+        values.addAll(annotations);
+        return Optional.of(new Violation(values.size() == 1 ? "forbidden AppArmor profile" : "forbidden AppArmor profiles",
+                String.join(" and ", setters) + " must not set AppArmor profile type to " + Describe.quoted(values)));
     }
 
-    private static boolean unconfined(JsonNode profile, String where) {
-        return "Unconfined".equals(GuardedPod.object(profile, where).path("type").asText());
+    private static boolean forbidden(JsonNode profile, String where, Set<String> types) {
+        JsonNode object = GuardedPod.object(profile, where);
+        if (profile == null || profile.isNull()) {
+            return false;
+        }
+        String type = object.path("type").asText("");
+        if (ALLOWED_TYPES.contains(type)) {
+            return false;
+        }
+        types.add(type);
+        return true;
     }
 }

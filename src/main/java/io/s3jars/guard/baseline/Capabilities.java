@@ -2,7 +2,7 @@ package io.s3jars.guard.baseline;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import java.util.ArrayList;
-import java.util.LinkedHashSet;
+import java.util.TreeSet;
 import java.util.List;
 import java.util.Optional;
 import java.util.Set;
@@ -19,7 +19,7 @@ final class Capabilities implements Control {
     @Override
     public Optional<Violation> check(GuardedPod pod) {
         List<String> containers = new ArrayList<>();
-        Set<String> forbidden = new LinkedHashSet<>();
+        Set<String> forbidden = new TreeSet<>();
         for (GuardedPod.Container container : pod.containers()) {
             JsonNode capabilities = GuardedPod.object(Describe.securityContext(container).get("capabilities"),
                     Describe.where(container) + ".securityContext.capabilities");

@@ -16,6 +16,14 @@ final class Describe {
         return (names.size() == 1 ? "container " : "containers ") + quoted(names);
     }
 
+    /** {@code pod}, {@code container "a"}, or both joined with {@code and}, as Pod Security names setters. */
+    static String setters(boolean pod, Collection<String> containers) {
+        if (!pod) {
+            return containers(containers);
+        }
+        return containers.isEmpty() ? "pod" : "pod and " + containers(containers);
+    }
+
     /** {@code "a", "b"}. */
     static String quoted(Collection<String> values) {
         return values.stream().map(Violation::quoted).collect(Collectors.joining(", "));

@@ -4,7 +4,6 @@ import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.JsonNodeFactory;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import io.s3jars.mutation.MalformedPod;
-import io.s3jars.mutation.PodContract;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Set;
@@ -14,8 +13,8 @@ import java.util.Set;
  * no control has to know about s3jars. Strict about types: a field of the wrong type is a
  * malformed pod, refused, never skipped.
  *
- * @param containers every container of {@code containers}, {@code initContainers} and
- *                   {@code ephemeralContainers} that is not exempt
+ * @param containers every container of {@code initContainers}, {@code containers} and
+ *                   {@code ephemeralContainers} that is not exempt, in that order
  * @param volumes    every volume that is not exempt
  */
 public record GuardedPod(String name, ObjectNode metadata, ObjectNode spec, List<Container> containers,
@@ -26,12 +25,14 @@ public record GuardedPod(String name, ObjectNode metadata, ObjectNode spec, List
     }
 
     private static final ObjectNode EMPTY = JsonNodeFactory.instance.objectNode();
+    /** Pod Security's order, which its messages list containers in. */
+    private static final List<String> VISIT_ORDER = List.of("initContainers", "containers", "ephemeralContainers");
 
     public static GuardedPod of(ObjectNode pod, Set<String> exemptVolumes, Set<String> exemptContainers) {
         ObjectNode metadata = object(pod.get("metadata"), "metadata");
         ObjectNode spec = object(pod.get("spec"), "spec");
         List<Container> containers = new ArrayList<>();
-        for (String list : PodContract.CONTAINER_LISTS) {
+        for (String list : VISIT_ORDER) {
             for (JsonNode element : array(spec.get(list), "spec." + list)) {
                 ObjectNode container = object(element, "spec." + list + "[]");
                 String name = container.path("name").asText("");

@@ -2,7 +2,7 @@ package io.s3jars.guard.baseline;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import java.util.ArrayList;
-import java.util.LinkedHashSet;
+import java.util.TreeSet;
 import java.util.List;
 import java.util.Optional;
 import java.util.Set;
@@ -13,13 +13,13 @@ final class HostPorts implements Control {
     @Override
     public Optional<Violation> check(GuardedPod pod) {
         List<String> containers = new ArrayList<>();
-        Set<String> ports = new LinkedHashSet<>();
+        Set<String> ports = new TreeSet<>(); // sorted as text, as Pod Security does
         for (GuardedPod.Container container : pod.containers()) {
             boolean found = false;
             for (JsonNode port : GuardedPod.array(container.json().get("ports"), Describe.where(container) + ".ports")) {
                 JsonNode hostPort = port.get("hostPort");
                 if (hostPort != null && !hostPort.isNull() && !(hostPort.isIntegralNumber() && hostPort.asLong() == 0)) {
-                    ports.add(hostPort.asText());
+                    ports.add(String.valueOf(hostPort.asLong()));
                     found = true;
                 }
             }

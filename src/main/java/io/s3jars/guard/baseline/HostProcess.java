@@ -21,8 +21,7 @@ final class HostProcess implements Control {
         if (!podLevel && containers.isEmpty()) {
             return Optional.empty();
         }
-        String who = podLevel ? (containers.isEmpty() ? "pod" : "pod and " + Describe.containers(containers))
-                : Describe.containers(containers);
-        return Optional.of(new Violation("hostProcess", who + " must not set securityContext.windowsOptions.hostProcess=true"));
+        return Optional.of(new Violation("hostProcess", Describe.setters(podLevel, containers)
+                + " must not set securityContext.windowsOptions.hostProcess=true"));
     }
 }

@@ -3,14 +3,14 @@ package io.s3jars.guard.baseline;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import java.util.ArrayList;
-import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Optional;
 import java.util.Set;
+import java.util.TreeSet;
 
 /**
  * SELinux: {@code seLinuxOptions.type} only one of the container types, and no custom
- * {@code user} or {@code role}, on the pod and on every container.
+ * {@code user} or {@code role}, on the pod and on every container; {@code level} is free.
  */
 final class SeLinux implements Control {
 
@@ -19,39 +19,54 @@ final class SeLinux implements Control {
 
     @Override
     public Optional<Violation> check(GuardedPod pod) {
-        Set<String> forbidden = new LinkedHashSet<>();
-        boolean podLevel = forbidden(GuardedPod.object(Describe.podSecurityContext(pod).get("seLinuxOptions"),
-                "spec.securityContext.seLinuxOptions"), forbidden);
+        Found found = new Found();
+        boolean podLevel = !valid(GuardedPod.object(Describe.podSecurityContext(pod).get("seLinuxOptions"),
+                "spec.securityContext.seLinuxOptions"), found);
         List<String> containers = new ArrayList<>();
         for (GuardedPod.Container container : pod.containers()) {
-            if (forbidden(GuardedPod.object(Describe.securityContext(container).get("seLinuxOptions"),
-                    Describe.where(container) + ".securityContext.seLinuxOptions"), forbidden)) {
+            if (!valid(GuardedPod.object(Describe.securityContext(container).get("seLinuxOptions"),
+                    Describe.where(container) + ".securityContext.seLinuxOptions"), found)) {
                 containers.add(container.name());
             }
         }
         if (!podLevel && containers.isEmpty()) {
             return Optional.empty();
         }
-        String who = podLevel ? (containers.isEmpty() ? "pod" : "pod and " + Describe.containers(containers))
-                : Describe.containers(containers);
-        return Optional.of(new Violation("seLinuxOptions", who + " set forbidden securityContext.seLinuxOptions: "
-                + String.join("; ", forbidden)));
+        List<String> data = new ArrayList<>();
+        if (!found.types.isEmpty()) {
+            data.add((found.types.size() == 1 ? "type " : "types ") + Describe.quoted(found.types));
+        }
+        if (found.user) {
+            data.add("user may not be set");
+        }
+        if (found.role) {
+            data.add("role may not be set");
+        }
+        return Optional.of(new Violation("seLinuxOptions", Describe.setters(podLevel, containers)
+                + " set forbidden securityContext.seLinuxOptions: " + String.join("; ", data)));
     }
 
-    private static boolean forbidden(ObjectNode options, Set<String> found) {
-        boolean any = false;
-        JsonNode type = options.get("type");
-        if (type != null && !type.isNull() && !ALLOWED_TYPES.contains(type.asText())) {
-            found.add("type " + Violation.quoted(type.asText()));
-            any = true;
+    private static final class Found {
+        final Set<String> types = new TreeSet<>();
+        boolean user;
+        boolean role;
+    }
+
+    private static boolean valid(ObjectNode options, Found found) {
+        boolean valid = true;
+        String type = options.path("type").asText("");
+        if (!ALLOWED_TYPES.contains(type)) {
+            found.types.add(type);
+            valid = false;
         }
-        for (String field : List.of("user", "role")) {
-            JsonNode value = options.get(field);
-            if (value != null && !value.isNull() && !value.asText().isEmpty()) {
-                found.add(field + " " + Violation.quoted(value.asText()));
-                any = true;
-            }
+        if (!options.path("user").asText("").isEmpty()) {
+            found.user = true;
+            valid = false;
         }
-        return any;
+        if (!options.path("role").asText("").isEmpty()) {
+            found.role = true;
+            valid = false;
+        }
+        return valid;
     }
 }

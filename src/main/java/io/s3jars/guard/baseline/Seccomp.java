@@ -4,33 +4,43 @@ import com.fasterxml.jackson.databind.JsonNode;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Optional;
+import java.util.Set;
+import java.util.TreeSet;
 
-/** Seccomp: neither the pod nor a container may set {@code seccompProfile.type} to {@code Unconfined}. */
+/** Seccomp: a {@code seccompProfile}, on the pod or a container, must be {@code RuntimeDefault} or {@code Localhost}. */
 final class Seccomp implements Control {
 
-    private static final String UNCONFINED = "Unconfined";
+    private static final Set<String> ALLOWED = Set.of("RuntimeDefault", "Localhost");
 
     @Override
     public Optional<Violation> check(GuardedPod pod) {
-        boolean podLevel = unconfined(GuardedPod.object(Describe.podSecurityContext(pod).get("seccompProfile"),
-                "spec.securityContext.seccompProfile").get("type"));
+        Set<String> values = new TreeSet<>();
+        boolean podLevel = forbidden(GuardedPod.object(Describe.podSecurityContext(pod).get("seccompProfile"),
+                "spec.securityContext.seccompProfile"), values);
         List<String> containers = new ArrayList<>();
         for (GuardedPod.Container container : pod.containers()) {
-            if (unconfined(GuardedPod.object(Describe.securityContext(container).get("seccompProfile"),
-                    Describe.where(container) + ".securityContext.seccompProfile").get("type"))) {
+            if (forbidden(GuardedPod.object(Describe.securityContext(container).get("seccompProfile"),
+                    Describe.where(container) + ".securityContext.seccompProfile"), values)) {
                 containers.add(container.name());
             }
         }
         if (!podLevel && containers.isEmpty()) {
             return Optional.empty();
         }
-        String who = podLevel ? (containers.isEmpty() ? "pod" : "pod and " + Describe.containers(containers))
-                : Describe.containers(containers);
-        return Optional.of(new Violation("seccompProfile", who + " must not set securityContext.seccompProfile.type to \""
-                + UNCONFINED + "\""));
+        return Optional.of(new Violation("seccompProfile", Describe.setters(podLevel, containers)
+                + " must not set securityContext.seccompProfile.type to " + Describe.quoted(values)));
     }
 
-    private static boolean unconfined(JsonNode type) {
-        return type != null && UNCONFINED.equals(type.asText());
+    /** An absent profile is allowed; a present one needs an allowed type. */
+    private static boolean forbidden(JsonNode profile, Set<String> values) {
+        if (profile.isEmpty()) {
+            return false;
+        }
+        String type = profile.path("type").asText("");
+        if (ALLOWED.contains(type)) {
+            return false;
+        }
+        values.add(type);
+        return true;
     }
 }
