@@ -81,10 +81,13 @@ class PodGuardTest {
         for (String extra : List.of("env", "envFrom", "lifecycle", "workingDir", "stdin")) {
             ObjectNode pod = injected.deepCopy();
             ObjectNode container = (ObjectNode) pod.at("/spec/initContainers/0");
-            if (extra.equals("env")) {
-                container.putArray("env").addObject().put("name", "AWS_ENDPOINT_URL").put("value", "http://evil");
-            } else {
-                container.put(extra, "x");
+            switch (extra) {
+                case "env" -> container.putArray("env").addObject().put("name", "AWS_ENDPOINT_URL").put("value", "http://evil");
+                case "envFrom" -> container.putArray("envFrom").addObject().putObject("secretRef").put("name", "aws");
+                case "lifecycle" -> container.putObject("lifecycle").putObject("preStop").putObject("exec")
+                        .putArray("command").add("sh");
+                case "stdin" -> container.put("stdin", true);
+                default -> container.put(extra, "/tmp");
             }
             Decision verdict = check(pod, "spark-team-a");
             assertThat(verdict).as(extra).isInstanceOf(Decision.Deny.class);
