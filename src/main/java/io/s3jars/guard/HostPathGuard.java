@@ -20,8 +20,8 @@ import java.util.Set;
  * any pod with a hostPath could read, whatever bucket its namespace may use. A hostPath volume
  * that s3jars did not inject (the carve-out takes those out first) is refused when it is a node
  * mount path, a folder inside one, or a parent of one, for every node mount path any policy has
- * declared (buckets removed from the policy are not unmounted from the nodes), and when it is
- * under {@code /proc}: {@code /proc/1/root} is the node's whole filesystem by another name.
+ * declared (buckets removed from the policy are not unmounted from the nodes), and when it
+ * reaches {@code /proc} or {@code /var/lib/kubelet}, where the buckets have other names.
  *
  * <p>Paths are compared after lexical normalisation. A symbolic link on the node cannot be seen at
  * admission; in s3jars namespaces Pod Security baseline refuses every other hostPath, and outside
@@ -30,7 +30,14 @@ import java.util.Set;
 public final class HostPathGuard {
 
     static final String CONTROL = "nodeMountPaths";
-    private static final String PROC = "/proc";
+    /**
+     * Roots through which a node's buckets are readable by other names: {@code /proc/1/root} is
+     * the node's whole filesystem, and a sidecar's FUSE mount appears under the kubelet's pod
+     * folders ({@code /var/lib/kubelet/pods/<uid>/volumes/...}).
+     */
+    private static final Map<String, String> OTHER_NAMES = Map.of(
+            "/proc", "the node's whole filesystem is readable through /proc",
+            "/var/lib/kubelet", "every pod's volumes, sidecar bucket mounts included, are there");
 
     private HostPathGuard() {
     }
@@ -39,7 +46,8 @@ public final class HostPathGuard {
      * @param pod             the pod without the volumes s3jars injected
      * @param nodeMountPaths  every node mount path of every policy known, and the default
      * @param policy          the policy in force, to name the bucket of a path in messages
-     * @param procAllowed     true in namespaces exempt from the guard, where trusted node agents run
+     * @param procAllowed     true in namespaces exempt from the guard, where trusted node agents
+     *                        may mount {@code /proc} and {@code /var/lib/kubelet}
      */
     static List<Violation> check(GuardedPod pod, Set<String> nodeMountPaths, Optional<PolicySnapshot> policy,
             boolean procAllowed) {
@@ -57,9 +65,11 @@ public final class HostPathGuard {
                 continue; // the API server refuses a hostPath without a path before validating webhooks run
             }
             String normalized = normalize(path);
-            if (!procAllowed && overlaps(normalized, PROC)) {
-                violations.add(new Violation(CONTROL, where + " " + Violation.quoted(path)
-                        + " reaches /proc, through which the node's whole filesystem is readable"));
+            Optional<Map.Entry<String, String>> otherName = procAllowed ? Optional.empty()
+                    : OTHER_NAMES.entrySet().stream().filter(root -> overlaps(normalized, root.getKey())).findFirst();
+            if (otherName.isPresent()) {
+                violations.add(new Violation(CONTROL, where + " " + Violation.quoted(path) + " reaches "
+                        + otherName.get().getKey() + ": " + otherName.get().getValue()));
                 continue;
             }
             for (String nodeMountPath : nodeMountPaths) {

@@ -36,11 +36,12 @@ class HostPathGuardTest {
     }
 
     @ParameterizedTest
-    @ValueSource(strings = {"/proc/1/root/mnt/s3", "/proc/self/root", "/proc", "//proc/./1/root", "/proc/1/root"})
-    void theHostsProcessTreeIsDenied(String path) {
+    @ValueSource(strings = {"/proc/1/root/mnt/s3", "/proc/self/root", "/proc", "//proc/./1/root", "/proc/1/root",
+        "/var/lib/kubelet", "/var/lib/kubelet/pods", "/var/lib", "/var"})
+    void theNodesOtherNamesForTheBucketsAreDenied(String path) {
         Decision decision = check(podWithHostPath(path), "web", store(POLICY));
         assertThat(decision).as(path).isInstanceOf(Decision.Deny.class);
-        assertThat(((Decision.Deny) decision).reason()).contains("reaches /proc");
+        assertThat(((Decision.Deny) decision).reason()).containsAnyOf("reaches /proc", "reaches /var/lib/kubelet");
     }
 
     @Test
@@ -50,7 +51,7 @@ class HostPathGuardTest {
     }
 
     @ParameterizedTest
-    @ValueSource(strings = {"/mnt/s3x", "/mnt/s", "/var/log", "/mnt/data", "/data/mnt/s3", "/procfs"})
+    @ValueSource(strings = {"/mnt/s3x", "/mnt/s", "/var/log", "/mnt/data", "/data/mnt/s3", "/procfs", "/var/lib/kubelets"})
     void unrelatedHostPathsPass(String path) {
         assertThat(check(podWithHostPath(path), "web", store(POLICY))).as(path).isInstanceOf(Decision.Skip.class);
     }

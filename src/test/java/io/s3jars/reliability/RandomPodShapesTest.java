@@ -6,16 +6,24 @@ import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import io.s3jars.cluster.ClusterView;
+import io.s3jars.cluster.GuardMode;
 import io.s3jars.cluster.StaticClusterView;
+import io.s3jars.cluster.Toleration;
 import io.s3jars.decision.Decision;
+import io.s3jars.guard.PodGuard;
 import io.s3jars.mutation.MutationEngine;
+import io.s3jars.policy.Bucket;
 import io.s3jars.policy.PolicySnapshot;
+import io.s3jars.policy.PolicyStore;
+import io.s3jars.testing.Defaulting;
 import io.s3jars.testing.Fixtures;
 import io.s3jars.testing.Nodes;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.Random;
+import java.util.Set;
+import java.util.TreeSet;
 import org.junit.jupiter.api.Test;
 
 /**
@@ -63,6 +71,132 @@ class RandomPodShapesTest {
         }
         System.out.printf("random pod shapes: %d patched, %d denied, %d skipped%n", patched, denied, skipped);
         assertThat(patched).isGreaterThan(1_000);
+    }
+
+    /**
+     * Mutate then validate, in an s3jars namespace, on random shapes with hostile additions (host
+     * paths to the buckets and to /proc, privileged and impostor containers, host namespaces):
+     * injection never adds a violation, and no pod the guard allows reaches a bucket its namespace
+     * and service account are not granted, through a hostPath or a privileged container.
+     */
+    @Test
+    void mutateThenValidateNeverOpensABucketThatIsNotGranted() {
+        Random random = new Random(20261130);
+        MutationEngine engine = new MutationEngine();
+        PodGuard guard = new PodGuard(engine);
+        PolicyStore store = new PolicyStore();
+        store.offer(Fixtures.resource("/policy/test-policy.yaml"), "test");
+        int allowed = 0;
+        int refused = 0;
+        for (int i = 0; i < 3_000; i++) {
+            ObjectNode pod = Fixtures.sparkPod(FIXTURES.get(random.nextInt(FIXTURES.size())));
+            if (random.nextBoolean()) {
+                pod = Fixtures.withApiServerDefaults(pod);
+            }
+            mutate(pod, random);
+            hostile(pod, random);
+            String namespace = List.of("spark-team-a", "spark-team-b", "analytics-x").get(random.nextInt(3));
+            ClusterView cluster = enforcing(CLUSTERS.get(random.nextInt(CLUSTERS.size())));
+            Decision asWritten = guard.check(pod, namespace, store.inForce(), cluster);
+            Decision decision = engine.decide(pod.deepCopy(), namespace, store.snapshot(), cluster);
+            ObjectNode admitted = decision instanceof Decision.Patch patch ? Defaulting.apply(patch.mutatedPod()) : pod;
+            Decision verdict = guard.check(admitted, namespace, store.inForce(), cluster);
+            if (decision instanceof Decision.Patch && asWritten instanceof Decision.Skip) {
+                assertThat(verdict).as("shape %d: injection added a violation", i).isInstanceOf(Decision.Skip.class);
+            }
+            if (verdict instanceof Decision.Skip) {
+                allowed++;
+                String account = admitted.at("/spec/serviceAccountName").asText("default");
+                assertThat(reachable(admitted, POLICY)).as("shape %d in %s", i, namespace)
+                        .isSubsetOf(POLICY.allowedBuckets(namespace, account.isEmpty() ? "default" : account));
+            } else {
+                refused++;
+            }
+        }
+        System.out.printf("mutate then validate: %d allowed, %d refused%n", allowed, refused);
+        assertThat(allowed).isGreaterThan(300);
+        assertThat(refused).isGreaterThan(300);
+    }
+
+    /** Buckets a pod can read: through a hostPath that overlaps a node mount, or a privileged container. */
+    private static Set<String> reachable(ObjectNode pod, PolicySnapshot policy) {
+        Set<String> buckets = new TreeSet<>();
+        for (JsonNode volume : pod.path("spec").path("volumes")) {
+            String path = volume.path("hostPath").path("path").asText(null);
+            if (path != null) {
+                String normalized = java.nio.file.Path.of(path).normalize().toString(); // independent of the guard's own
+                for (Bucket bucket : policy.buckets().values()) {
+                    String node = bucket.nodeMountPath();
+                    if (normalized.equals(node) || normalized.startsWith(node + "/") || node.startsWith(normalized + "/")
+                            || normalized.equals("/") || normalized.startsWith("/proc")) {
+                        buckets.add(bucket.name());
+                    }
+                }
+            }
+        }
+        for (String list : List.of("initContainers", "containers", "ephemeralContainers")) {
+            for (JsonNode container : pod.path("spec").path(list)) {
+                if (container.path("securityContext").path("privileged").asBoolean(false)) {
+                    // An exact s3jars sidecar mounts the bucket it names; any other privileged container reaches all.
+                    String bucket = container.path("args").path(0).asText("");
+                    if (container.path("name").asText().startsWith("s3jars-mount-") && policy.bucket(bucket).isPresent()) {
+                        buckets.add(bucket);
+                    } else {
+                        buckets.addAll(policy.buckets().keySet());
+                    }
+                }
+            }
+        }
+        if (pod.path("spec").path("hostPID").asBoolean(false)) {
+            buckets.addAll(policy.buckets().keySet());
+        }
+        return buckets;
+    }
+
+    private static void hostile(ObjectNode pod, Random random) {
+        ObjectNode spec = (ObjectNode) pod.get("spec");
+        if (spec.path("volumes").isNull()) {
+            spec.remove("volumes");
+        }
+        if (random.nextInt(4) == 0) {
+            String path = List.of("/mnt/s3", "/mnt/s3-team-b/jars", "/proc/1/root/mnt/s3", "/mnt", "/tmp",
+                    "/var/lib/kubelet", "/mnt/shared-libs/../s3").get(random.nextInt(7));
+            spec.withArray("volumes").addObject().put("name", "h" + random.nextInt(100)).putObject("hostPath")
+                    .put("path", path);
+        }
+        if (random.nextInt(6) == 0) {
+            spec.withArray("containers").addObject().put("name", "p" + random.nextInt(100)).put("image", "busybox")
+                    .putObject("securityContext").put("privileged", true);
+        }
+        if (random.nextInt(6) == 0) {
+            String bucket = List.of("spark-jars-bucket", "team-b-jars").get(random.nextInt(2));
+            ObjectNode impostor = spec.withArray(random.nextBoolean() ? "initContainers" : "containers").addObject()
+                    .put("name", "s3jars-mount-" + bucket).put("image", "registry.example.com/mount-s3:1.21.0");
+            impostor.putArray("args").add(bucket);
+            impostor.putObject("securityContext").put("privileged", true);
+        }
+        if (random.nextInt(8) == 0) {
+            spec.put("hostPID", true);
+        }
+    }
+
+    private static ClusterView enforcing(ClusterView nodes) {
+        return new ClusterView() {
+            @Override
+            public int mountReadyNodes(Map<String, String> labels, List<Toleration> tolerations) {
+                return nodes.mountReadyNodes(labels, tolerations);
+            }
+
+            @Override
+            public Optional<String> podSecurityLevel(String namespace) {
+                return Optional.empty();
+            }
+
+            @Override
+            public GuardMode guardMode(String namespace) {
+                return GuardMode.ENFORCE;
+            }
+        };
     }
 
     /**
