@@ -91,7 +91,7 @@ class HelmChartTest {
 
         List<ValidatingWebhook> validating = r.one(ValidatingWebhookConfiguration.class).getWebhooks();
         assertThat(validating).extracting(ValidatingWebhook::getName)
-                .containsExactly("policy.s3jars.io", "hostpath-guard.s3jars.io");
+                .containsExactly("policy.s3jars.io", "baseline-guard.s3jars.io", "hostpath-guard.s3jars.io");
         assertThat(validating).allMatch(w -> w.getClientConfig().getService().getPath().equals("/validate"));
         ValidatingWebhook policy = validating.get(0);
         assertThat(policy.getRules().get(0).getResources()).containsExactly("configmaps");
@@ -100,11 +100,21 @@ class HelmChartTest {
         assertThat(policy.getMatchConditions().get(0).getExpression())
                 .isEqualTo("has(object.metadata.name) && object.metadata.name == 's3jars-policy'");
         assertThat(policy.getFailurePolicy()).isEqualTo("Ignore");
-        ValidatingWebhook guard = validating.get(1);
+        ValidatingWebhook baseline = validating.get(1);
+        assertThat(baseline.getObjectSelector()).isNull();
+        assertThat(baseline.getMatchConditions()).as("every pod of an s3jars namespace").isNullOrEmpty();
+        assertThat(baseline.getRules()).extracting(rule -> rule.getOperations() + " " + rule.getResources())
+                .containsExactly("[CREATE] [pods]", "[UPDATE] [pods/ephemeralcontainers]");
+        assertThat(expressions(baseline.getNamespaceSelector().getMatchExpressions())).containsExactly(
+                "s3jars.io/injection In [enabled]", "kubernetes.io/metadata.name NotIn [kube-system, s3jars-system]",
+                "s3jars.io/guard NotIn [exempt]");
+        assertThat(baseline.getFailurePolicy()).isEqualTo("Fail");
+        ValidatingWebhook guard = validating.get(2);
         assertThat(guard.getObjectSelector()).isNull();
         assertThat(guard.getRules().get(0).getResources()).containsExactly("pods");
         assertThat(expressions(guard.getNamespaceSelector().getMatchExpressions())).containsExactly(
-                "kubernetes.io/metadata.name NotIn [kube-system, s3jars-system]", "s3jars.io/guard NotIn [exempt]");
+                "kubernetes.io/metadata.name NotIn [kube-system, s3jars-system]", "s3jars.io/guard NotIn [exempt]",
+                "s3jars.io/injection NotIn [enabled]");
         assertThat(guard.getMatchConditions().get(0).getExpression()).contains("hostPath");
         assertThat(guard.getFailurePolicy()).isEqualTo("Fail");
 
@@ -240,23 +250,27 @@ class HelmChartTest {
         Rendered on = Rendered.chart(Map.of(), "1.28.0");
         assertThat(on.one(MutatingWebhookConfiguration.class).getWebhooks()).allMatch(w -> w.getMatchConditions().size() == 1);
         List<ValidatingWebhook> validating = on.one(ValidatingWebhookConfiguration.class).getWebhooks();
-        assertThat(validating).allMatch(w -> w.getMatchConditions().size() == 1);
-        assertThat(validating).extracting(ValidatingWebhook::getFailurePolicy).containsExactly("Ignore", "Fail");
+        assertThat(validating).filteredOn(w -> !w.getName().startsWith("baseline"))
+                .allMatch(w -> w.getMatchConditions().size() == 1);
+        assertThat(validating).extracting(ValidatingWebhook::getFailurePolicy).containsExactly("Ignore", "Fail", "Fail");
 
         Rendered off = Rendered.chart(Map.of("webhook.matchConditions", "false"));
         assertThat(off.one(MutatingWebhookConfiguration.class).getWebhooks()).allMatch(w -> w.getMatchConditions() == null
                 || w.getMatchConditions().isEmpty());
         validating = off.one(ValidatingWebhookConfiguration.class).getWebhooks();
         assertThat(validating).allMatch(w -> w.getMatchConditions() == null || w.getMatchConditions().isEmpty());
-        assertThat(validating).extracting(ValidatingWebhook::getFailurePolicy).containsExactly("Ignore", "Ignore");
+        assertThat(validating).extracting(ValidatingWebhook::getFailurePolicy).containsExactly("Ignore", "Fail", "Ignore");
         assertThat(off.one(MutatingWebhookConfiguration.class).getWebhooks().get(0).getFailurePolicy()).isEqualTo("Fail");
 
         Rendered offButFail = Rendered.chart(Map.of("webhook.matchConditions", "false", "webhook.guard.failurePolicy", "Fail"));
-        assertThat(offButFail.one(ValidatingWebhookConfiguration.class).getWebhooks().get(1).getFailurePolicy())
+        assertThat(offButFail.one(ValidatingWebhookConfiguration.class).getWebhooks().get(2).getFailurePolicy())
                 .isEqualTo("Fail");
         Rendered onButIgnore = Rendered.chart(Map.of("webhook.guard.failurePolicy", "Ignore"));
-        assertThat(onButIgnore.one(ValidatingWebhookConfiguration.class).getWebhooks().get(1).getFailurePolicy())
+        assertThat(onButIgnore.one(ValidatingWebhookConfiguration.class).getWebhooks().get(2).getFailurePolicy())
                 .isEqualTo("Ignore");
+        // The baseline guard is the isolation of the s3jars namespaces: it never fails open.
+        assertThat(onButIgnore.one(ValidatingWebhookConfiguration.class).getWebhooks().get(1).getFailurePolicy())
+                .isEqualTo("Fail");
 
         assertThatThrownBy(() -> Rendered.chart(Map.of(), "1.27.9")).hasMessageContaining("kubeVersion");
     }
