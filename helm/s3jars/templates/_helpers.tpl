@@ -23,6 +23,10 @@ app.kubernetes.io/instance: {{ .Release.Name }}
 {{- if .Values.policy.create -}}{{ include "s3jars.fullname" . }}-policy{{- else -}}{{ required "policy.existingConfigMap is required when policy.create is false" .Values.policy.existingConfigMap }}{{- end -}}
 {{- end -}}
 
+{{- define "s3jars.nodeMountPathRecord" -}}
+{{ include "s3jars.fullname" . }}-node-mount-paths
+{{- end -}}
+
 {{/* Namespaces no s3jars webhook ever sees: the cluster's own and the webhook's. */}}
 {{- define "s3jars.excludedNamespaces" -}}
 {{- $excluded := concat (list "kube-system" .Release.Namespace) .Values.webhook.excludedNamespaces | uniq -}}

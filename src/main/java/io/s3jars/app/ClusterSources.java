@@ -5,16 +5,20 @@ import io.s3jars.cluster.ClusterView;
 import io.s3jars.config.S3JarsConfig;
 import io.s3jars.policy.PolicyStore;
 import io.s3jars.watch.InformerClusterView;
+import io.s3jars.watch.NodeMountPathRecord;
 import io.s3jars.watch.PolicyConfigMapWatcher;
 import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.Optional;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
 import org.eclipse.microprofile.health.HealthCheckResponseBuilder;
 import org.jboss.logging.Logger;
 
 /**
- * The policy from its ConfigMap, nodes and namespaces from informers. Starting does not wait for
+ * The policy from its ConfigMap, nodes and namespaces from informers, and the node mount paths
+ * of every policy ever loaded from their durable record, which this source also keeps up to date. Starting does not wait for
  * the first list; readiness does. A short API server outage changes nothing (the caches keep
  * serving and the watches reconnect), but after {@link #MAX_DISCONNECTED} without a watch the
  * caches may be stale enough to matter, and the pod says so by turning not ready.
@@ -29,6 +33,8 @@ final class ClusterSources implements Sources {
     private final Clock clock;
     private final InformerClusterView view;
     private volatile PolicyConfigMapWatcher policyWatcher;
+    private volatile NodeMountPathRecord mountPaths;
+    private ExecutorService recorder;
     private volatile Instant disconnectedSince;
 
     ClusterSources(KubernetesClient client, S3JarsConfig config, Clock clock) {
@@ -46,6 +52,11 @@ final class ClusterSources implements Sources {
     @Override
     public void start(PolicyStore store) {
         view.start();
+        mountPaths = new NodeMountPathRecord(client, config.namespace(), config.nodeMountPathRecord(), store);
+        mountPaths.start();
+        // Off the informer thread: writing the record is an API call that may be retried.
+        recorder = Executors.newSingleThreadExecutor(r -> new Thread(r, "s3jars-node-mount-path-record"));
+        store.onInstall(policy -> recorder.execute(() -> mountPaths.add(policy.nodeMountPaths())));
         S3JarsConfig.PolicyConfigMap configMap = config.policyConfigMap();
         policyWatcher = new PolicyConfigMapWatcher(client, config.namespace(), configMap.name(), configMap.key(), store);
         policyWatcher.start();
@@ -59,6 +70,12 @@ final class ClusterSources implements Sources {
         if (watcher != null) {
             watcher.close();
         }
+        if (recorder != null) {
+            recorder.shutdownNow();
+        }
+        if (mountPaths != null) {
+            mountPaths.close();
+        }
         view.close();
     }
 
@@ -71,7 +88,8 @@ final class ClusterSources implements Sources {
         boolean nodes = view.nodesSynced();
         boolean namespaces = view.namespacesSynced();
         boolean policy = watcher.hasSynced();
-        boolean watching = view.watching() && watcher.watching();
+        boolean record = mountPaths.hasSynced();
+        boolean watching = view.watching() && watcher.watching() && mountPaths.watching();
         Instant now = clock.instant();
         if (watching) {
             disconnectedSince = null;
@@ -80,14 +98,19 @@ final class ClusterSources implements Sources {
         }
         Instant since = disconnectedSince;
         boolean staleTooLong = since != null && Duration.between(since, now).compareTo(MAX_DISCONNECTED) > 0;
-        return check.status(nodes && namespaces && policy && !staleTooLong)
+        String recordProblem = mountPaths.lastProblem();
+        if (recordProblem != null) {
+            check.withData("nodeMountPathRecordProblem", recordProblem);
+        }
+        return check.status(nodes && namespaces && policy && record && !staleTooLong)
                 .withData("watching", watching)
                 .withData("disconnectedSince", since == null ? "" : since.toString())
                 .withData("mode", "cluster")
                 .withData("nodesSynced", nodes)
                 .withData("nodes", view.nodeCount())
                 .withData("namespacesSynced", namespaces)
-                .withData("policyConfigMapSynced", policy);
+                .withData("policyConfigMapSynced", policy)
+                .withData("nodeMountPathRecordSynced", record);
     }
 
     @Override

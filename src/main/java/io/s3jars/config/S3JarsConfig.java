@@ -24,6 +24,13 @@ public interface S3JarsConfig {
     /** Where the policy lives in cluster mode. */
     PolicyConfigMap policyConfigMap();
 
+    /**
+     * ConfigMap in {@link #namespace()} where cluster mode records every node mount path any policy
+     * declared, so retired paths stay protected across restarts and replicas; the chart creates it.
+     */
+    @WithDefault("s3jars-node-mount-paths")
+    String nodeMountPathRecord();
+
     /** Serving certificate files. */
     Tls tls();
 

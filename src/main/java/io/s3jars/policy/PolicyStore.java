@@ -1,13 +1,16 @@
 package io.s3jars.policy;
 
 import java.time.Instant;
+import java.util.Collection;
 import java.util.Collections;
 import java.util.List;
 import java.util.Optional;
 import java.util.SortedSet;
 import java.util.TreeSet;
+import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.atomic.AtomicLong;
 import java.util.concurrent.atomic.AtomicReference;
+import java.util.function.Consumer;
 
 /**
  * Holds the policy in force. A valid document replaces it whole, in one atomic swap, so a request
@@ -16,7 +19,8 @@ import java.util.concurrent.atomic.AtomicReference;
  *
  * <p>It also remembers every node mount path of every policy loaded since start, plus the default
  * {@code /mnt/s3}: removing a bucket from the policy does not unmount it from the nodes, so the
- * hostPath guard keeps protecting its path. That set only grows until restart. The policy and the
+ * hostPath guard keeps protecting its path. That set only grows; in a cluster it also takes in
+ * the durable record every replica shares ({@link #remember}), so it survives restarts. The policy and the
  * set live in one {@link InForce} value behind one reference, so a reader gets both from the same
  * moment and can never see a policy without its own paths.
  */
@@ -51,6 +55,12 @@ public final class PolicyStore {
     private final AtomicReference<Rejected> lastRejection = new AtomicReference<>();
     private final AtomicLong rejections = new AtomicLong();
     private long generations;
+    private final List<Consumer<PolicySnapshot>> installed = new CopyOnWriteArrayList<>();
+
+    /** Called, on the loading thread, with every policy put in force from now on. */
+    public void onInstall(Consumer<PolicySnapshot> listener) {
+        installed.add(listener);
+    }
 
     /** Parses {@code yaml}; installs it when valid, otherwise keeps the policy in force. */
     public PolicyResult offer(String yaml, String origin) {
@@ -71,6 +81,21 @@ public final class PolicyStore {
         Loaded loaded = new Loaded(policy, ++generations, origin, Instant.now());
         inForce.set(new InForce(Optional.of(loaded), Collections.unmodifiableSortedSet(paths)));
         lastRejection.set(null);
+        installed.forEach(listener -> listener.accept(policy));
+    }
+
+    /**
+     * Adds node mount paths known from outside this process (the cluster's durable record of every
+     * path any replica has seen): they stay protected here too, after a restart and on every replica.
+     */
+    public synchronized void remember(Collection<String> nodeMountPaths) {
+        InForce previous = inForce.get();
+        if (previous.nodeMountPathsSinceStart().containsAll(nodeMountPaths)) {
+            return;
+        }
+        TreeSet<String> paths = new TreeSet<>(previous.nodeMountPathsSinceStart());
+        paths.addAll(nodeMountPaths);
+        inForce.set(new InForce(previous.loaded(), Collections.unmodifiableSortedSet(paths)));
     }
 
     /** Records a problem that is not in a document, such as the ConfigMap being deleted. */

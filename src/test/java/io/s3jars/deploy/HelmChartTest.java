@@ -135,6 +135,7 @@ class HelmChartTest {
                         + " [get, patch] [s3jars]");
         assertThat(rules(r.one(Role.class).getRules())).containsExactly(
                 "[] [configmaps] [list, watch] [s3jars-policy]",
+                "[] [configmaps] [get, list, watch, update] [s3jars-node-mount-paths]",
                 "[] [events] [create] []",
                 "[] [secrets] [create] []",
                 "[] [secrets] [get, update] [s3jars-tls]");
@@ -148,6 +149,7 @@ class HelmChartTest {
                 "[admissionregistration.k8s.io] [mutatingwebhookconfigurations] [get, patch] [my-webhook]");
         assertThat(rules(other.one(Role.class).getRules())).containsExactly(
                 "[] [configmaps] [list, watch] [my-policy]",
+                "[] [configmaps] [get, list, watch, update] [s3jars-node-mount-paths]",
                 "[] [events] [create] []",
                 "[] [secrets] [create] []",
                 "[] [secrets] [get, update] [my-tls]");
@@ -156,13 +158,25 @@ class HelmChartTest {
         assertThat(rules(files.one(ClusterRole.class).getRules())).containsExactly(
                 "[] [nodes] [list, watch] []", "[] [namespaces] [list, watch] []");
         assertThat(rules(files.one(Role.class).getRules())).containsExactly(
-                "[] [configmaps] [list, watch] [s3jars-policy]", "[] [events] [create] []");
+                "[] [configmaps] [list, watch] [s3jars-policy]",
+                "[] [configmaps] [get, list, watch, update] [s3jars-node-mount-paths]", "[] [events] [create] []");
+    }
+
+    @Test
+    void theRecordOfNodeMountPathsOutlivesAnUninstallAndIsTheOneTheAppWrites() {
+        Rendered r = Rendered.chart(Map.of());
+        ConfigMap record = r.all(ConfigMap.class).stream()
+                .filter(c -> c.getMetadata().getName().equals("s3jars-node-mount-paths")).findFirst().orElseThrow();
+        assertThat(record.getMetadata().getAnnotations()).containsEntry("helm.sh/resource-policy", "keep");
+        Map<String, EnvVar> env = env(r.one(Deployment.class).getSpec().getTemplate().getSpec().getContainers().get(0));
+        assertThat(env.get("S3JARS_NODE_MOUNT_PATH_RECORD").getValue()).isEqualTo(record.getMetadata().getName());
     }
 
     @Test
     void theDefaultPolicyPassesTheValidatorAndNamesTheConfigMapTheAppWatches() {
         Rendered r = Rendered.chart(Map.of());
-        ConfigMap policy = r.one(ConfigMap.class);
+        ConfigMap policy = r.all(ConfigMap.class).stream().filter(c -> c.getMetadata().getName().equals("s3jars-policy"))
+                .findFirst().orElseThrow();
         assertThat(PolicyParser.parse(policy.getData().get("policy.yaml"))).isInstanceOf(PolicyResult.Valid.class);
         Map<String, EnvVar> env = env(r.one(Deployment.class).getSpec().getTemplate().getSpec().getContainers().get(0));
         assertThat(env.get("S3JARS_POLICY_CONFIG_MAP_NAME").getValue()).isEqualTo(policy.getMetadata().getName());
@@ -235,7 +249,9 @@ class HelmChartTest {
                 .containsExactly("policy.s3jars.io");
         assertThat(r.kind("ServiceMonitor")).isPresent();
         assertThat(r.kind("NetworkPolicy")).isPresent();
-        assertThat(r.all(ConfigMap.class)).isEmpty();
+        // No policy ConfigMap of its own; the record of node mount paths is always the chart's.
+        assertThat(r.all(ConfigMap.class)).extracting(c -> c.getMetadata().getName())
+                .containsExactly("s3jars-node-mount-paths");
         var pod = r.one(Deployment.class).getSpec().getTemplate().getSpec();
         assertThat(pod.getPriorityClassName()).isEqualTo("system-cluster-critical");
         assertThat(env(pod.getContainers().get(0)).get("S3JARS_POLICY_CONFIG_MAP_NAME").getValue()).isEqualTo("my-policy");
