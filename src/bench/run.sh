@@ -25,7 +25,7 @@ SCALE_WARMUP=${SCALE_WARMUP:-60s}
 CONNECTIONS=${CONNECTIONS:-8}
 SERVER_CPU=${SERVER_CPU:-1}
 LOAD_CPU=${LOAD_CPU:-0}
-JAVA_OPTS=${JAVA_OPTS:--XX:+UseSerialGC -Xms64m -Xmx128m -Xmn48m -XX:MetaspaceSize=96m -XX:CompileThresholdScaling=5 -XX:TrimNativeHeapInterval=10000}
+JAVA_OPTS=${JAVA_OPTS:--XX:+UseSerialGC -Xms64m -Xmx128m -Xmn48m -XX:MetaspaceSize=96m -XX:CompileThresholdScaling=5 -XX:+ExitOnOutOfMemoryError -XX:TrimNativeHeapInterval=10000}
 export MALLOC_ARENA_MAX=${MALLOC_ARENA_MAX:-2}
 WORK=$(mktemp -d /tmp/s3jars-bench.XXXXXX)
 PIDS=()

@@ -4,6 +4,7 @@ import com.fasterxml.jackson.core.JsonGenerator;
 import com.fasterxml.jackson.core.util.ByteArrayBuilder;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ArrayNode;
+import io.s3jars.decision.Bounded;
 import io.s3jars.decision.Decision;
 import java.io.IOException;
 import java.io.UncheckedIOException;
@@ -16,6 +17,8 @@ import java.util.List;
 public final class AdmissionResponse {
 
     private static final ObjectMapper JSON = new ObjectMapper();
+    /** kubectl prints every warning on its own line; past this many, one line says how many more. */
+    static final int MAX_WARNINGS = 20;
 
     private AdmissionResponse() {
     }
@@ -41,8 +44,11 @@ public final class AdmissionResponse {
             }
             if (!warnings.isEmpty()) {
                 json.writeArrayFieldStart("warnings");
-                for (String warning : warnings) {
-                    json.writeString("s3jars: " + warning);
+                for (String warning : warnings.subList(0, Math.min(warnings.size(), MAX_WARNINGS))) {
+                    json.writeString("s3jars: " + Bounded.message(warning));
+                }
+                if (warnings.size() > MAX_WARNINGS) {
+                    json.writeString("s3jars: and " + (warnings.size() - MAX_WARNINGS) + " more warnings");
                 }
                 json.writeEndArray();
             }
@@ -53,7 +59,7 @@ public final class AdmissionResponse {
         return review(uid, false, json -> {
             json.writeObjectFieldStart("status");
             json.writeNumberField("code", code);
-            json.writeStringField("message", "s3jars: " + message);
+            json.writeStringField("message", "s3jars: " + Bounded.message(message));
             json.writeEndObject();
         });
     }

@@ -13,13 +13,25 @@ public final class Bounded {
     private Bounded() {
     }
 
+    /** A composed message (a denial, a reason): longer than a value, escaped alike. */
+    public static final int MAX_MESSAGE_CHARS = 4096;
+
+    /** A denial or warning that quotes values: kept whole up to {@link #MAX_MESSAGE_CHARS}, then cut. */
+    public static String message(String value) {
+        return bounded(value, MAX_MESSAGE_CHARS);
+    }
+
     public static String text(String value) {
+        return bounded(value, MAX_CHARS);
+    }
+
+    private static String bounded(String value, int max) {
         if (value == null) {
             return "null";
         }
-        StringBuilder out = new StringBuilder(Math.min(value.length(), MAX_CHARS) + 8);
+        StringBuilder out = new StringBuilder(Math.min(value.length(), max) + 8);
         for (int i = 0; i < value.length(); i++) {
-            if (out.length() >= MAX_CHARS) {
+            if (out.length() >= max) {
                 return out.append("...").toString();
             }
             char c = value.charAt(i);
