@@ -7,6 +7,7 @@ import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.dataformat.yaml.YAMLFactory;
 import java.io.IOException;
+import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -32,6 +33,8 @@ public final class PolicyParser {
             "cacheSizeMiB", "resources");
     /** 1 TiB: far beyond a node's spare disk for one pod's jar cache, so a larger value is a typo. */
     private static final long MAX_CACHE_SIZE_MIB = 1024 * 1024;
+    /** S3's limit on a key, and so on a prefix of keys. */
+    private static final int MAX_KEY_BYTES = 1024;
     private static final Set<String> RESOURCES = Set.of("requests", "limits");
     private static final Set<String> BUCKET = Set.of("name", "region", "prefix", "nodeMountPath", "mountReadyLabels",
             "sidecar");
@@ -165,10 +168,40 @@ public final class PolicyParser {
         return Names.isDnsLabel(name) ? Optional.empty() : Optional.of("is not a valid container name");
     }
 
+    /**
+     * The prefix is passed to mount-s3 as {@code --prefix <prefix>}, so it must be a plain S3 key
+     * prefix: one starting with '-' would be read as an option ({@code --allow-delete/}). S3 would
+     * take '.', '..' and empty segments literally where the author surely meant a path, so they are
+     * refused as mistakes.
+     */
     private static Optional<String> prefixProblem(String prefix) {
-        return prefix.endsWith("/") && !prefix.startsWith("/") && prefix.length() > 1 && !prefix.contains("//")
-                ? Optional.empty()
-                : Optional.of("must be a key prefix such as jars/ (ends with '/', does not start with '/')");
+        String example = ", such as jars/";
+        if (prefix.chars().anyMatch(Character::isISOControl)) {
+            return Optional.of("must not contain control characters (newline, tab, ...): write the key prefix as plain"
+                    + " text" + example);
+        }
+        if (prefix.startsWith("/")) {
+            return Optional.of("must not start with '/': write the key prefix as S3 keys start" + example);
+        }
+        if (prefix.startsWith("-")) {
+            return Optional.of("must not start with '-': mount-s3 would take it for one of its options; write the key"
+                    + " prefix" + example);
+        }
+        if (!prefix.endsWith("/")) {
+            return Optional.of("must end with '/': mount-s3 mounts the folder of keys under it" + example);
+        }
+        if (prefix.contains("//")) {
+            return Optional.of("must not contain '//' (an empty segment): write each folder once" + example);
+        }
+        for (String segment : prefix.split("/")) {
+            if (segment.equals(".") || segment.equals("..")) {
+                return Optional.of("must not contain '.' or '..' segments: S3 keys have no relative folders; write the"
+                        + " key prefix as stored" + example);
+            }
+        }
+        int bytes = prefix.getBytes(StandardCharsets.UTF_8).length;
+        return bytes <= MAX_KEY_BYTES ? Optional.empty() : Optional.of("is " + bytes + " bytes in UTF-8, more than an"
+                + " S3 key may have (" + MAX_KEY_BYTES + "); shorten it");
     }
 
     private static Optional<String> imageProblem(String image) {

@@ -82,7 +82,7 @@ class PolicyParserTest {
                 "defaults.sidecar.uid must be an integer from 0 to 2147483647",
                 "defaults.sidecar.resources.requests.cpu 'lots' is not a Kubernetes quantity such as 100m, 256Mi or 1",
                 "buckets[1].region 'mars' is not an AWS region such as us-west-2",
-                "buckets[1].prefix '/jars' must be a key prefix such as jars/ (ends with '/', does not start with '/')",
+                "buckets[1].prefix '/jars' must not start with '/': write the key prefix as S3 keys start, such as jars/",
                 "buckets[1].nodeMountPath '/mnt/../etc' must not contain '.' or '..' segments",
                 "bindings[0].namespaces[0] 'Team-A' is not a namespace name or glob (lowercase letters, digits, '-',"
                         + " '*', '?'; at most 63)",
@@ -117,6 +117,65 @@ class PolicyParserTest {
         assertThat(errors(HEADER + "buckets: [{name: jars}]\nbindings: []\n")).containsExactly(
                 "buckets 'jars' sidecar.image is required (here or in defaults.sidecar.image): mode auto with pod"
                         + " overrides may run a mount-s3 sidecar");
+    }
+
+    /**
+     * The prefix goes to mount-s3 as {@code --prefix <prefix>}: it must be a key prefix that
+     * mount-s3 cannot take for an option ({@code --allow-delete/}), and every message stays on one line.
+     */
+    @Test
+    void prefixIsAnS3KeyPrefixThatMountS3CannotTakeForAnOption() {
+        for (String prefix : List.of("jars/", "a/b/", "team b/jars/", "é/", ".hidden/", "a..b/", "a.-_/",
+                "a".repeat(1023) + "/", "é".repeat(511) + "a/")) {
+            assertThat(valid(bucketWithPrefix(prefix)).bucket("jars").orElseThrow().prefix()).as(prefix).contains(prefix);
+        }
+        record Case(String prefix, String error) {
+        }
+        String noLeadingSlash = "must not start with '/': write the key prefix as S3 keys start, such as jars/";
+        String noOption = "must not start with '-': mount-s3 would take it for one of its options; write the key"
+                + " prefix, such as jars/";
+        String trailingSlash = "must end with '/': mount-s3 mounts the folder of keys under it, such as jars/";
+        String noDoubleSlash = "must not contain '//' (an empty segment): write each folder once, such as jars/";
+        String noDots = "must not contain '.' or '..' segments: S3 keys have no relative folders; write the key prefix"
+                + " as stored, such as jars/";
+        String noControl = "must not contain control characters (newline, tab, ...): write the key prefix as plain"
+                + " text, such as jars/";
+        for (Case c : List.of(
+                new Case("--allow-delete/", "'--allow-delete/' " + noOption),
+                new Case("-/", "'-/' " + noOption),
+                new Case("-foreground/", "'-foreground/' " + noOption),
+                new Case("/jars/", "'/jars/' " + noLeadingSlash),
+                new Case("/", "'/' " + noLeadingSlash),
+                new Case("jars", "'jars' " + trailingSlash),
+                new Case("", "'' " + trailingSlash),
+                new Case("a//b/", "'a//b/' " + noDoubleSlash),
+                new Case("./", "'./' " + noDots),
+                new Case("../etc/", "'../etc/' " + noDots),
+                new Case("a/../", "'a/../' " + noDots),
+                new Case("a/./b/", "'a/./b/' " + noDots),
+                new Case("a\nb/", "'a\\nb/' " + noControl),
+                new Case("jars/\n--allow-delete/", "'jars/\\n--allow-delete/' " + noControl),
+                new Case("a\tb/", "'a\\tb/' " + noControl),
+                new Case("a\u007fb/", "'a\\u007fb/' " + noControl),
+                new Case("a\u0085b/", "'a\\u0085b/' " + noControl),
+                new Case("a".repeat(1024) + "/", "'" + "a".repeat(60) + "...' is 1025 bytes in UTF-8, more than an"
+                        + " S3 key may have (1024); shorten it"),
+                new Case("é".repeat(512) + "/", "'" + "é".repeat(60) + "...' is 1025 bytes in UTF-8, more than an"
+                        + " S3 key may have (1024); shorten it"))) {
+            List<String> errors = errors(bucketWithPrefix(c.prefix()));
+            assertThat(errors).as(c.prefix()).containsExactly("buckets[0].prefix " + c.error());
+            assertThat(errors.get(0)).as(c.prefix()).doesNotContainPattern("[\\p{Cntrl}\\x{80}-\\x{9f}]");
+        }
+    }
+
+    /** A policy with one bucket whose prefix is {@code prefix}, as a YAML double-quoted string that escapes every control character. */
+    private static String bucketWithPrefix(String prefix) {
+        StringBuilder quoted = new StringBuilder("\"");
+        for (char c : prefix.toCharArray()) {
+            quoted.append(c < 0x20 || c >= 0x7f && c < 0xa0 || c == '"' || c == '\\' ? "\\u%04x".formatted((int) c) : c);
+        }
+        return HEADER + "defaults: {mode: hostpath, allowModeOverride: false}\nbuckets: [{name: jars, prefix: "
+                + quoted.append('"') + "}]\n";
     }
 
     @Test
