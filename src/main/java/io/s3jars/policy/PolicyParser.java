@@ -100,7 +100,7 @@ public final class PolicyParser {
 
     private static Defaults defaults(PolicyFields f) {
         Mode mode = f.string("mode", PolicyParser::modeProblem).flatMap(Mode::parse).orElse(Mode.AUTO);
-        String mountPath = f.string("mountPath", Names::absolutePathProblem).orElse("/mnt/s3");
+        String mountPath = f.string("mountPath", p -> mountPathProblem(p, SystemPaths.Side.CONTAINER)).orElse("/mnt/s3");
         boolean override = f.bool("allowModeOverride").orElse(true);
         List<String> spark = f.strings("sparkContainers", false, PolicyParser::containerProblem)
                 .orElse(Defaults.SPARK_CONTAINERS);
@@ -114,7 +114,8 @@ public final class PolicyParser {
         Optional<String> name = f.requiredString("name", Names::bucketProblem);
         Optional<String> region = f.string("region", Names::regionProblem);
         Optional<String> prefix = f.string("prefix", PolicyParser::prefixProblem);
-        String nodeMountPath = f.string("nodeMountPath", Names::absolutePathProblem).orElse(Bucket.DEFAULT_NODE_MOUNT_PATH);
+        String nodeMountPath = f.string("nodeMountPath", p -> mountPathProblem(p, SystemPaths.Side.NODE))
+                .orElse(Bucket.DEFAULT_NODE_MOUNT_PATH);
         Optional<Map<String, String>> labels = f.stringMap("mountReadyLabels", Names::labelKeyProblem,
                 Names::labelValueProblem);
         if (labels.isPresent() && labels.get().isEmpty()) {
@@ -162,6 +163,10 @@ public final class PolicyParser {
 
     private static Optional<String> modeProblem(String mode) {
         return Mode.parse(mode).isPresent() ? Optional.empty() : Optional.of("must be one of " + Mode.choices());
+    }
+
+    private static Optional<String> mountPathProblem(String path, SystemPaths.Side side) {
+        return Names.absolutePathProblem(path).or(() -> SystemPaths.problem(path, side));
     }
 
     private static Optional<String> containerProblem(String name) {

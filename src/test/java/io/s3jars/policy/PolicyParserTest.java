@@ -178,6 +178,88 @@ class PolicyParserTest {
                 + quoted.append('"') + "}]\n";
     }
 
+    /**
+     * A node mount path is a hostPath for the pods granted the bucket, and the container path
+     * covers what the Spark containers see there: neither may be, lie under, or contain a system
+     * directory. Paths are compared by segment: /procfs is not /proc.
+     */
+    @Test
+    void mountPathsStayOutOfSystemDirectories() {
+        String node = "; give the bucket a directory of its own on the nodes, such as one under /mnt";
+        String container = "; mount buckets in a directory of their own, such as /mnt/s3";
+        String kernel = "kernel and device interfaces";
+        String system = "configuration, programs and libraries";
+        String run = "sockets and state of running services, the service account token in /var/run/secrets";
+        String tmp = "scratch space other programs write";
+        String kubelet = "kubelet and container runtime state: every pod's volumes, secrets and images";
+        record Case(String path, String error) {
+        }
+        for (Case c : List.of(
+                new Case("/proc", "is the system path /proc (" + kernel + ")"),
+                new Case("/proc/1", "is under the system path /proc (" + kernel + ")"),
+                new Case("/sys/fs/fuse", "is under the system path /sys (" + kernel + ")"),
+                new Case("/dev", "is the system path /dev (" + kernel + ")"),
+                new Case("/etc/kubernetes", "is under the system path /etc (" + system + ")"),
+                new Case("/bin", "is the system path /bin (" + system + ")"),
+                new Case("/sbin", "is the system path /sbin (" + system + ")"),
+                new Case("/lib", "is the system path /lib (" + system + ")"),
+                new Case("/lib64", "is the system path /lib64 (" + system + ")"),
+                new Case("/usr/local/s3", "is under the system path /usr (" + system + ")"),
+                new Case("/run/containerd", "is under the system path /run (" + run + ")"),
+                new Case("/var/run", "is the system path /var/run (" + run + ")"),
+                new Case("/var", "contains the system path /var/run (" + run + ")"),
+                new Case("/tmp/s3", "is under the system path /tmp (" + tmp + ")"),
+                new Case("/var/lib", "contains the system path /var/lib/kubelet (" + kubelet + ")"),
+                new Case("/var/lib/kubelet/pods", "is under the system path /var/lib/kubelet (" + kubelet + ")"),
+                new Case("/var/lib/containerd", "is the system path /var/lib/containerd (" + kubelet + ")"),
+                new Case("/var/lib/docker", "is the system path /var/lib/docker (" + kubelet + ")"),
+                new Case("/var/log/s3", "is under the system path /var/log (logs of the node and of every pod on it)"),
+                new Case("/boot", "is the system path /boot (the kernel image and boot loader)"),
+                new Case("/root/s3", "is under the system path /root (root's home, with its SSH keys)"))) {
+            assertThat(errors(nodeMountPath(c.path()))).as(c.path())
+                    .containsExactly("buckets[0].nodeMountPath '" + c.path() + "' " + c.error() + node);
+        }
+        for (Case c : List.of(
+                new Case("/proc", "is the system path /proc (" + kernel + ")"),
+                new Case("/sys/x", "is under the system path /sys (" + kernel + ")"),
+                new Case("/dev/shm", "is under the system path /dev (" + kernel + ")"),
+                new Case("/etc/spark", "is under the system path /etc (" + system + ")"),
+                new Case("/bin", "is the system path /bin (" + system + ")"),
+                new Case("/sbin", "is the system path /sbin (" + system + ")"),
+                new Case("/lib", "is the system path /lib (" + system + ")"),
+                new Case("/lib64", "is the system path /lib64 (" + system + ")"),
+                new Case("/usr", "is the system path /usr (" + system + ")"),
+                new Case("/tmp", "is the system path /tmp (" + tmp + ")"),
+                new Case("/run", "is the system path /run (" + run + ")"),
+                new Case("/var/run/secrets", "is under the system path /var/run (" + run + ")"),
+                new Case("/var", "contains the system path /var/run (" + run + ")"))) {
+            assertThat(errors(containerMountPath(c.path()))).as(c.path())
+                    .containsExactly("defaults.mountPath '" + c.path() + "' " + c.error() + container);
+        }
+        String root = "'/' must be an absolute path without a trailing '/' or '//' (and not '/')";
+        assertThat(errors(nodeMountPath("/"))).containsExactly("buckets[0].nodeMountPath " + root);
+        assertThat(errors(containerMountPath("/"))).containsExactly("defaults.mountPath " + root);
+
+        for (String path : List.of("/mnt/s3", "/mnt", "/data/s3", "/srv/jars", "/opt/s3", "/var/lib/s3jars",
+                "/var/lib/kubelet-s3", "/var/logs", "/procfs", "/usrlocal", "/tmpfs", "/devices", "/home/s3")) {
+            assertThat(valid(nodeMountPath(path)).bucket("jars").orElseThrow().nodeMountPath()).isEqualTo(path);
+        }
+        for (String path : List.of("/mnt/s3", "/mnt", "/data/jars", "/var/data/jars", "/var/lib/jars", "/var/log/jars",
+                "/root/jars", "/boot/jars", "/home/spark/s3", "/runs", "/temp")) {
+            assertThat(valid(containerMountPath(path)).defaults().mountPath()).isEqualTo(path);
+        }
+    }
+
+    private static String nodeMountPath(String path) {
+        return HEADER + "defaults: {mode: hostpath, allowModeOverride: false}\nbuckets: [{name: jars, nodeMountPath: \""
+                + path + "\"}]\n";
+    }
+
+    private static String containerMountPath(String path) {
+        return HEADER + "defaults: {mode: hostpath, allowModeOverride: false, mountPath: \"" + path
+                + "\"}\nbuckets: [{name: jars}]\n";
+    }
+
     @Test
     void headerIsChecked() {
         assertThat(errors("apiVersion: v1\nkind: ConfigMap\nbuckets: []\n"))
