@@ -157,16 +157,13 @@ final class ModeSelection {
         }
     }
 
-    /** Why the buckets cannot share one node, if they cannot: same node path, or labels that contradict. */
+    /**
+     * Why the buckets cannot share one node, if they cannot: labels that contradict. Node mount
+     * paths never meet: the policy parser refuses two buckets whose paths are equal or nested.
+     */
     private static Optional<String> hostPathProblem(List<Bucket> buckets) {
-        Map<String, String> byPath = new HashMap<>();
         Map<String, String> labels = new HashMap<>();
         for (Bucket bucket : buckets) {
-            String other = byPath.putIfAbsent(bucket.nodeMountPath(), bucket.name());
-            if (other != null) {
-                return Optional.of("buckets " + other + " and " + bucket.name() + " are both mounted at "
-                        + bucket.nodeMountPath() + " on nodes");
-            }
             for (Map.Entry<String, String> label : bucket.mountReadyLabels().entrySet()) {
                 String value = labels.putIfAbsent(label.getKey(), label.getValue());
                 if (value != null && !value.equals(label.getValue())) {

@@ -78,16 +78,21 @@ public final class PolicyParser {
                         Defaults.EXCLUDE_CONTAINERS, Sidecar.DEFAULT));
 
         Map<String, Bucket> buckets = new LinkedHashMap<>();
-        List<Bucket> bucketList = top.list("buckets", item -> item.fields(BUCKET).flatMap(f -> bucket(f, defaults)));
+        List<NodeMountPaths.Declared> nodeMountPaths = new ArrayList<>();
+        List<DeclaredBucket> bucketList = top.list("buckets", item -> item.fields(BUCKET)
+                .flatMap(f -> bucket(f, item.path(), defaults)));
         if (!top.has("buckets")) {
             top.error("buckets", "is required: list the buckets pods may mount");
         }
-        for (int i = 0; i < bucketList.size(); i++) {
-            Bucket bucket = bucketList.get(i);
+        for (DeclaredBucket declared : bucketList) {
+            Bucket bucket = declared.bucket();
             if (buckets.putIfAbsent(bucket.name(), bucket) != null) {
                 errors.add(top.path("buckets") + " lists bucket '" + bucket.name() + "' twice");
+            } else {
+                declared.nodeMountPath().ifPresent(nodeMountPaths::add);
             }
         }
+        errors.addAll(NodeMountPaths.overlaps(nodeMountPaths));
         if (defaults.mayChoose(Mode.SIDECAR)) {
             buckets.values().stream().filter(b -> b.sidecar().image().isEmpty()).forEach(b -> errors.add(
                     "buckets '" + b.name() + "' sidecar.image is required (here or in defaults.sidecar.image): mode "
@@ -110,12 +115,20 @@ public final class PolicyParser {
         return new Defaults(mode, mountPath, override, spark, exclude, sidecar);
     }
 
-    private static Optional<Bucket> bucket(PolicyFields f, Defaults defaults) {
+    /**
+     * A bucket read from the document.
+     *
+     * @param nodeMountPath where the document puts it, for the overlap check; empty when that path is
+     *                      invalid, which is reported already
+     */
+    private record DeclaredBucket(Bucket bucket, Optional<NodeMountPaths.Declared> nodeMountPath) {
+    }
+
+    private static Optional<DeclaredBucket> bucket(PolicyFields f, String path, Defaults defaults) {
         Optional<String> name = f.requiredString("name", Names::bucketProblem);
         Optional<String> region = f.string("region", Names::regionProblem);
         Optional<String> prefix = f.string("prefix", PolicyParser::prefixProblem);
-        String nodeMountPath = f.string("nodeMountPath", p -> mountPathProblem(p, SystemPaths.Side.NODE))
-                .orElse(Bucket.DEFAULT_NODE_MOUNT_PATH);
+        Optional<String> nodeMountPath = f.string("nodeMountPath", p -> mountPathProblem(p, SystemPaths.Side.NODE));
         Optional<Map<String, String>> labels = f.stringMap("mountReadyLabels", Names::labelKeyProblem,
                 Names::labelValueProblem);
         if (labels.isPresent() && labels.get().isEmpty()) {
@@ -123,8 +136,12 @@ public final class PolicyParser {
         }
         Sidecar sidecar = f.object("sidecar", SIDECAR).map(s -> sidecar(s, defaults.sidecar()))
                 .orElse(defaults.sidecar());
-        return name.map(n -> new Bucket(n, region, prefix, nodeMountPath,
-                labels.filter(l -> !l.isEmpty()).orElse(Map.of(Bucket.defaultMountReadyLabel(n), "ready")), sidecar));
+        boolean byDefault = !f.has("nodeMountPath");
+        return name.map(n -> new DeclaredBucket(new Bucket(n, region, prefix,
+                nodeMountPath.orElse(Bucket.DEFAULT_NODE_MOUNT_PATH),
+                labels.filter(l -> !l.isEmpty()).orElse(Map.of(Bucket.defaultMountReadyLabel(n), "ready")), sidecar),
+                nodeMountPath.or(() -> byDefault ? Optional.of(Bucket.DEFAULT_NODE_MOUNT_PATH) : Optional.empty())
+                        .map(p -> new NodeMountPaths.Declared(path, n, p, byDefault))));
     }
 
     private static Sidecar sidecar(PolicyFields f, Sidecar base) {

@@ -55,7 +55,7 @@ class MountS3SidecarStepTest {
                 apiVersion: s3jars.io/v1alpha1
                 kind: S3JarsPolicy
                 defaults: {mode: sidecar, sidecar: {image: mount-s3:1, cacheSizeMiB: 1861}}
-                buckets: [{name: spark-jars-bucket}, {name: small, sidecar: {cacheSizeMiB: 100}}]
+                buckets: [{name: spark-jars-bucket}, {name: small, nodeMountPath: /mnt/small, sidecar: {cacheSizeMiB: 100}}]
                 bindings: [{namespaces: [spark-team-a], buckets: [spark-jars-bucket, small]}]
                 """);
         record Case(String bucket, String maxCacheSize, String sizeLimit) {

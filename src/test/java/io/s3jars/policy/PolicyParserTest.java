@@ -96,7 +96,10 @@ class PolicyParserTest {
     void cacheSizeIsAPositiveIntegerOfMiBInheritedFieldByField() {
         PolicySnapshot policy = valid(HEADER + """
                 defaults: {sidecar: {image: mount-s3:1, cacheSizeMiB: 4096}}
-                buckets: [{name: jars}, {name: libs, sidecar: {cacheSizeMiB: 256}}, {name: other, sidecar: {uid: 1}}]
+                buckets:
+                  - {name: jars}
+                  - {name: libs, nodeMountPath: /mnt/libs, sidecar: {cacheSizeMiB: 256}}
+                  - {name: other, nodeMountPath: /mnt/other, sidecar: {uid: 1}}
                 """);
         assertThat(policy.bucket("jars").orElseThrow().sidecar().cacheSizeMiB()).isEqualTo(4096);
         assertThat(policy.bucket("libs").orElseThrow().sidecar().cacheSizeMiB()).isEqualTo(256);
@@ -260,6 +263,72 @@ class PolicyParserTest {
                 + "\"}\nbuckets: [{name: jars}]\n";
     }
 
+    /**
+     * A pod granted one bucket gets its node mount path as a hostPath: a path equal to another
+     * bucket's, or above or below it, would show it the other bucket too. Checked for the whole
+     * policy, whatever the mode, and the default counts as a path.
+     */
+    @Test
+    void nodeMountPathsOfTwoBucketsNeverMeet() {
+        String fix = "; give each bucket its own nodeMountPath, outside the others' (such as /mnt/s3-libs)";
+        record Case(String jars, String libs, String error) {
+        }
+        for (Case c : List.of(
+                new Case(null, null, "buckets[1].nodeMountPath is not set: the default /mnt/s3 is also the nodeMountPath"
+                        + " of bucket 'jars' (buckets[0], by default), so a pod granted 'jars' or 'libs' could read the"
+                        + " other" + fix),
+                new Case("/mnt/s3", null, "buckets[1].nodeMountPath is not set: the default /mnt/s3 is also the"
+                        + " nodeMountPath of bucket 'jars' (buckets[0]), so a pod granted 'jars' or 'libs' could read the"
+                        + " other" + fix),
+                new Case(null, "/mnt/s3", "buckets[1].nodeMountPath '/mnt/s3' is also the nodeMountPath of bucket 'jars'"
+                        + " (buckets[0], by default), so a pod granted 'jars' or 'libs' could read the other" + fix),
+                new Case("/mnt/a", "/mnt/a", "buckets[1].nodeMountPath '/mnt/a' is also the nodeMountPath of bucket"
+                        + " 'jars' (buckets[0]), so a pod granted 'jars' or 'libs' could read the other" + fix),
+                new Case("/mnt/s3", "/mnt/s3/b", "buckets[1].nodeMountPath '/mnt/s3/b' is under /mnt/s3, the"
+                        + " nodeMountPath of bucket 'jars' (buckets[0]), so a pod granted 'jars' could read 'libs' too" + fix),
+                new Case(null, "/mnt/s3/libs", "buckets[1].nodeMountPath '/mnt/s3/libs' is under /mnt/s3, the"
+                        + " nodeMountPath of bucket 'jars' (buckets[0], by default), so a pod granted 'jars' could read"
+                        + " 'libs' too" + fix),
+                new Case("/mnt/s3/a/b", "/mnt", "buckets[1].nodeMountPath '/mnt' contains /mnt/s3/a/b, the nodeMountPath"
+                        + " of bucket 'jars' (buckets[0]), so a pod granted 'libs' could read 'jars' too" + fix),
+                new Case("/mnt/s3/jars", null, "buckets[1].nodeMountPath is not set: the default /mnt/s3 contains"
+                        + " /mnt/s3/jars, the nodeMountPath of bucket 'jars' (buckets[0]), so a pod granted 'libs' could"
+                        + " read 'jars' too" + fix))) {
+            assertThat(errors(twoBuckets("hostpath", c.jars(), c.libs()))).as(c.jars() + " " + c.libs())
+                    .containsExactly(c.error());
+        }
+        // Only the mode decides whether a hostPath is made; the policy is checked whatever it says.
+        assertThat(errors(twoBuckets("sidecar", null, null))).singleElement().asString()
+                .startsWith("buckets[1].nodeMountPath is not set: the default /mnt/s3 is also");
+
+        for (String[] apart : List.of(new String[] {"/mnt/s3", "/mnt/s3-libs"}, new String[] {"/mnt/s3/a", "/mnt/s3/b"},
+                new String[] {"/mnt/a", "/mnt/ab"}, new String[] {"/mnt/ab", "/mnt/a"}, new String[] {null, "/mnt/s3x"},
+                new String[] {"/mnt/a/b", "/mnt/a/c/b"})) {
+            PolicySnapshot policy = valid(twoBuckets("hostpath", apart[0], apart[1]));
+            assertThat(policy.nodeMountPaths()).hasSize(2);
+        }
+
+        // Each bucket is reported once, against the first bucket it meets; broken paths and repeated
+        // buckets are reported for what they are and nothing more.
+        assertThat(errors(HEADER + """
+                defaults: {mode: hostpath, allowModeOverride: false}
+                buckets: [{name: jars}, {name: libs}, {name: more}, {name: deep, nodeMountPath: /mnt/s3/a/deep}]
+                """)).extracting(e -> e.substring(0, e.indexOf(" ", e.indexOf(".nodeMountPath ") + 15))).containsExactly(
+                "buckets[1].nodeMountPath is", "buckets[2].nodeMountPath is", "buckets[3].nodeMountPath '/mnt/s3/a/deep'");
+        assertThat(errors(HEADER + """
+                defaults: {mode: hostpath, allowModeOverride: false}
+                buckets: [{name: jars}, {name: libs, nodeMountPath: /mnt/../s3}, {name: etc, nodeMountPath: /etc}]
+                """)).extracting(e -> e.substring(0, e.indexOf(" '"))).containsExactly(
+                "buckets[1].nodeMountPath", "buckets[2].nodeMountPath");
+    }
+
+    /** Buckets jars and libs; a null path leaves nodeMountPath out, so the bucket gets the default. */
+    private static String twoBuckets(String mode, String jars, String libs) {
+        return HEADER + "defaults: {mode: " + mode + ", allowModeOverride: false, sidecar: {image: mount-s3:1}}\n"
+                + "buckets: [{name: jars" + (jars == null ? "" : ", nodeMountPath: " + jars) + "}, {name: libs"
+                + (libs == null ? "" : ", nodeMountPath: " + libs) + "}]\n";
+    }
+
     @Test
     void headerIsChecked() {
         assertThat(errors("apiVersion: v1\nkind: ConfigMap\nbuckets: []\n"))
@@ -287,7 +356,7 @@ class PolicyParserTest {
     void bindingsMatchExactNamesGlobsAndServiceAccounts() {
         PolicySnapshot policy = valid(HEADER + """
                 defaults: {mode: hostpath, allowModeOverride: false}
-                buckets: [{name: jars}, {name: libs}, {name: secret-jars}]
+                buckets: [{name: jars}, {name: libs, nodeMountPath: /mnt/libs}, {name: secret-jars, nodeMountPath: /mnt/secret}]
                 bindings:
                   - {namespaces: [team-a], buckets: [jars]}
                   - {namespaces: ["team-*"], buckets: [libs]}
