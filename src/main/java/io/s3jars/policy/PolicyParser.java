@@ -30,7 +30,7 @@ public final class PolicyParser {
     private static final Set<String> DEFAULTS = Set.of("mode", "mountPath", "allowModeOverride", "sparkContainers",
             "excludeContainers", "sidecar");
     private static final Set<String> SIDECAR = Set.of("image", "imagePullPolicy", "nativeSidecar", "uid", "gid",
-            "cacheSizeMiB", "resources");
+            "allowRootSidecar", "cacheSizeMiB", "resources");
     /** 1 TiB: far beyond a node's spare disk for one pod's jar cache, so a larger value is a typo. */
     private static final long MAX_CACHE_SIZE_MIB = 1024 * 1024;
     /** S3's limit on a key, and so on a prefix of keys. */
@@ -149,8 +149,11 @@ public final class PolicyParser {
         String pull = f.string("imagePullPolicy", p -> PULL_POLICIES.contains(p) ? Optional.empty()
                 : Optional.of("must be one of Always, IfNotPresent, Never")).orElse(base.imagePullPolicy());
         boolean nativeSidecar = f.bool("nativeSidecar").orElse(base.nativeSidecar());
-        long uid = f.integer("uid", 0, Integer.MAX_VALUE).orElse(base.uid());
+        Optional<Long> ownUid = f.integer("uid", 0, Integer.MAX_VALUE);
+        long uid = ownUid.orElse(base.uid());
         long gid = f.integer("gid", 0, Integer.MAX_VALUE).orElse(base.gid());
+        boolean allowRoot = f.bool("allowRootSidecar").orElse(base.allowRootSidecar());
+        rootProblem(f, ownUid.isPresent(), uid, allowRoot);
         long cacheSizeMiB = f.integer("cacheSizeMiB", 1, MAX_CACHE_SIZE_MIB).orElse(base.cacheSizeMiB());
         Map<String, String> requests = base.requests();
         Map<String, String> limits = base.limits();
@@ -161,7 +164,25 @@ public final class PolicyParser {
             limits = resources.get().stringMap("limits", PolicyParser::resourceNameProblem, Names::quantityProblem)
                     .orElse(limits);
         }
-        return new Sidecar(image, pull, nativeSidecar, uid, gid, cacheSizeMiB, requests, limits);
+        return new Sidecar(image, pull, nativeSidecar, uid, gid, allowRoot, cacheSizeMiB, requests, limits);
+    }
+
+    /**
+     * Root-owned files ({@code uid: 0}) need {@code allowRootSidecar: true} in the same settings,
+     * after inheritance. Reported in the mapping that sets uid or allowRootSidecar; a mapping that
+     * sets neither inherits a problem already reported in defaults.sidecar.
+     */
+    private static void rootProblem(PolicyFields f, boolean uidSetHere, long uid, boolean allowRoot) {
+        if (uid != 0 || allowRoot) {
+            return;
+        }
+        if (uidSetHere) {
+            f.error("uid", "0 makes root the owner of every mounted file; use the Spark image's user (185), or set"
+                    + " allowRootSidecar: true in the same sidecar settings if root must own them");
+        } else if (f.has("allowRootSidecar")) {
+            f.error("allowRootSidecar", "is false, but uid 0 comes from defaults.sidecar; set uid here, such as the"
+                    + " Spark image's user (185), or leave allowRootSidecar out");
+        }
     }
 
     private static Optional<Binding> binding(PolicyFields f, String path, Map<String, Bucket> buckets) {

@@ -46,8 +46,8 @@ class PolicyParserTest {
                 """)).contains(
                 "defaults.mountpath is not a known field (known: allowModeOverride, excludeContainers, mode, mountPath,"
                         + " sidecar, sparkContainers)",
-                "defaults.sidecar.imge is not a known field (known: cacheSizeMiB, gid, image, imagePullPolicy,"
-                        + " nativeSidecar, resources, uid)",
+                "defaults.sidecar.imge is not a known field (known: allowRootSidecar, cacheSizeMiB, gid, image,"
+                        + " imagePullPolicy, nativeSidecar, resources, uid)",
                 "buckets[0].regoin is not a known field (known: mountReadyLabels, name, nodeMountPath, prefix, region,"
                         + " sidecar)",
                 "bindings[0].namespace is not a known field (known: buckets, name, namespaces, serviceAccounts)");
@@ -113,6 +113,46 @@ class PolicyParserTest {
                     + "buckets: [{name: jars, sidecar: {cacheSizeMiB: " + value + "}}]\n")).as(value).containsExactly(
                     "defaults.sidecar.cacheSizeMiB " + range, "buckets[0].sidecar.cacheSizeMiB " + range);
         }
+    }
+
+    /**
+     * {@code uid} is the owner mount-s3 gives the mounted files. 0 (root) is refused unless the
+     * same sidecar settings, after inheriting from defaults.sidecar field by field, say
+     * {@code allowRootSidecar: true}.
+     */
+    @Test
+    void aRootUidNeedsAllowRootSidecarInTheSameSettings() {
+        String fix = "0 makes root the owner of every mounted file; use the Spark image's user (185), or set"
+                + " allowRootSidecar: true in the same sidecar settings if root must own them";
+        assertThat(errors(sidecars("{uid: 0}", "{}"))).containsExactly("defaults.sidecar.uid " + fix);
+        assertThat(errors(sidecars("{}", "{uid: 0}"))).containsExactly("buckets[0].sidecar.uid " + fix);
+        assertThat(errors(sidecars("{uid: 0, allowRootSidecar: false}", "{}"))).containsExactly(
+                "defaults.sidecar.uid " + fix);
+        assertThat(errors(sidecars("{}", "{uid: 0, allowRootSidecar: false}"))).containsExactly(
+                "buckets[0].sidecar.uid " + fix);
+        assertThat(errors(sidecars("{uid: 0, allowRootSidecar: true}", "{allowRootSidecar: false}"))).containsExactly(
+                "buckets[0].sidecar.allowRootSidecar is false, but uid 0 comes from defaults.sidecar; set uid here, such"
+                        + " as the Spark image's user (185), or leave allowRootSidecar out");
+        assertThat(errors(sidecars("{allowRootSidecar: \"yes\"}", "{}"))).containsExactly(
+                "defaults.sidecar.allowRootSidecar must be true or false");
+
+        for (String[] allowed : List.of(new String[] {"{uid: 0, allowRootSidecar: true}", "{}"},
+                new String[] {"{}", "{uid: 0, allowRootSidecar: true}"},
+                new String[] {"{allowRootSidecar: true}", "{uid: 0}"},
+                new String[] {"{uid: 0, allowRootSidecar: true}", "{gid: 0}"})) {
+            Sidecar sidecar = valid(sidecars(allowed[0], allowed[1])).bucket("jars").orElseThrow().sidecar();
+            assertThat(sidecar.uid()).as(allowed[0] + allowed[1]).isZero();
+            assertThat(sidecar.allowRootSidecar()).isTrue();
+        }
+        Sidecar inherited = valid(sidecars("{uid: 1000}", "{gid: 0}")).bucket("jars").orElseThrow().sidecar();
+        assertThat(inherited.uid()).isEqualTo(1000);
+        assertThat(inherited.allowRootSidecar()).isFalse();
+        assertThat(Sidecar.DEFAULT.allowRootSidecar()).isFalse();
+    }
+
+    private static String sidecars(String defaults, String bucket) {
+        return HEADER + "defaults: {mode: sidecar, allowModeOverride: false, sidecar: " + defaults.replace("{", "{image: i, ")
+                .replace(", }", "}") + "}\nbuckets: [{name: jars, sidecar: " + bucket + "}]\n";
     }
 
     @Test
