@@ -30,6 +30,10 @@ final class ModeSelection {
 
     static Checked<InjectionPlan> plan(SparkPod pod, List<Bucket> buckets, Defaults defaults, ClusterView cluster) {
         List<BucketMount> mounts = layout(buckets, defaults);
+        Optional<String> clash = BucketMount.nameClash(mounts);
+        if (clash.isPresent()) {
+            return Checked.denied(DenyCode.INVALID, clash.get(), names(mounts));
+        }
         Optional<EarlierInjection> earlier = EarlierInjection.find(pod, mounts);
         if (earlier.isPresent()) {
             return kept(earlier.get(), mounts, defaults);
