@@ -96,8 +96,8 @@ public record BucketMount(Bucket bucket, String containerPath) {
         return Optional.empty();
     }
 
-    private static String clash(String bucket, String other, String kind, String name) {
-        return "buckets " + bucket + " and " + other + " would share the " + kind + " name " + name + " (their long or"
+    private static String clash(String first, String second, String kind, String name) {
+        return "buckets " + first + " and " + second + " would share the " + kind + " name " + name + " (their long or"
                 + " dotted names are shortened with a hash, and the hashes clash); ask for them in separate pods";
     }
 
