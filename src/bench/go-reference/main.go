@@ -86,7 +86,7 @@ func mutate(w http.ResponseWriter, r *http.Request) {
 
 func hostPathPatch(pod map[string]interface{}, bucket string) []map[string]interface{} {
 	spec, _ := pod["spec"].(map[string]interface{})
-	volumeName := "s3jars-" + strings.ReplaceAll(bucket, ".", "-")
+	volumeName := "s3jars-mnt-" + strings.ReplaceAll(bucket, ".", "-")
 	volume := map[string]interface{}{"name": volumeName, "hostPath": map[string]interface{}{"path": "/mnt/s3", "type": "Directory"}}
 	var ops []map[string]interface{}
 	if _, ok := spec["volumes"].([]interface{}); ok {

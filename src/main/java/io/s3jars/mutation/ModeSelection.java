@@ -30,6 +30,10 @@ final class ModeSelection {
 
     static Checked<InjectionPlan> plan(SparkPod pod, List<Bucket> buckets, Defaults defaults, ClusterView cluster) {
         List<BucketMount> mounts = layout(buckets, defaults);
+        Optional<String> clash = BucketMount.nameClash(mounts);
+        if (clash.isPresent()) {
+            return Checked.denied(DenyCode.INVALID, clash.get(), names(mounts));
+        }
         Optional<EarlierInjection> earlier = EarlierInjection.find(pod, mounts);
         if (earlier.isPresent()) {
             return kept(earlier.get(), mounts, defaults);
@@ -157,16 +161,13 @@ final class ModeSelection {
         }
     }
 
-    /** Why the buckets cannot share one node, if they cannot: same node path, or labels that contradict. */
+    /**
+     * Why the buckets cannot share one node, if they cannot: labels that contradict. Node mount
+     * paths never meet: the policy parser refuses two buckets whose paths are equal or nested.
+     */
     private static Optional<String> hostPathProblem(List<Bucket> buckets) {
-        Map<String, String> byPath = new HashMap<>();
         Map<String, String> labels = new HashMap<>();
         for (Bucket bucket : buckets) {
-            String other = byPath.putIfAbsent(bucket.nodeMountPath(), bucket.name());
-            if (other != null) {
-                return Optional.of("buckets " + other + " and " + bucket.name() + " are both mounted at "
-                        + bucket.nodeMountPath() + " on nodes");
-            }
             for (Map.Entry<String, String> label : bucket.mountReadyLabels().entrySet()) {
                 String value = labels.putIfAbsent(label.getKey(), label.getValue());
                 if (value != null && !value.equals(label.getValue())) {

@@ -16,6 +16,9 @@ import java.util.function.Function;
  */
 final class PolicyFields {
 
+    /** Characters of a value a message shows. */
+    private static final int SHOWN = 60;
+
     private final String path;
     private final JsonNode node;
     private final List<String> errors;
@@ -69,7 +72,7 @@ final class PolicyFields {
             return Optional.empty();
         }
         Optional<String> problem = check.apply(value.asText());
-        problem.ifPresent(p -> error(field, "'" + value.asText() + "' " + p));
+        problem.ifPresent(p -> error(field, quoted(value.asText()) + " " + p));
         return problem.isPresent() ? Optional.empty() : Optional.of(value.asText());
     }
 
@@ -129,7 +132,7 @@ final class PolicyFields {
             }
             Optional<String> problem = check.apply(item.asText());
             if (problem.isPresent()) {
-                errors.add(itemPath + " '" + item.asText() + "' " + problem.get());
+                errors.add(itemPath + " " + quoted(item.asText()) + " " + problem.get());
             } else {
                 items.add(item.asText());
             }
@@ -157,7 +160,7 @@ final class PolicyFields {
                 return;
             }
             keyCheck.apply(entry.getKey()).ifPresent(p -> errors.add(entryPath + " key " + p));
-            valueCheck.apply(item.asText()).ifPresent(p -> errors.add(entryPath + " '" + item.asText() + "' " + p));
+            valueCheck.apply(item.asText()).ifPresent(p -> errors.add(entryPath + " " + quoted(item.asText()) + " " + p));
             map.put(entry.getKey(), item.asText());
         });
         return Optional.of(map);
@@ -188,8 +191,28 @@ final class PolicyFields {
     }
 
     private static String child(String parent, String field) {
-        String name = field.matches("[A-Za-z0-9_-]+") ? field : "\"" + field + "\"";
+        String name = field.matches("[A-Za-z0-9_-]+") ? field : "\"" + printable(field) + "\"";
         return parent.isEmpty() ? name : parent + "." + name;
+    }
+
+    /** A value as a message shows it: quoted, on one line, and cut when long. */
+    static String quoted(String value) {
+        return "'" + printable(value) + "'";
+    }
+
+    /**
+     * Control characters written as escapes, so every message stays on one line whatever the
+     * document holds; values over {@value #SHOWN} characters are cut, as the problem says what is wrong.
+     */
+    private static String printable(String value) {
+        StringBuilder text = new StringBuilder();
+        value.codePoints().limit(SHOWN).forEach(c -> text.append(switch (c) {
+            case '\n' -> "\\n";
+            case '\t' -> "\\t";
+            case '\r' -> "\\r";
+            default -> Character.isISOControl(c) ? "\\u%04x".formatted(c) : Character.toString(c);
+        }));
+        return value.codePointCount(0, value.length()) > SHOWN ? text + "..." : text.toString();
     }
 
     private static String label(String path) {

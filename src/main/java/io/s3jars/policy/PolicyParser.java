@@ -7,6 +7,7 @@ import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.dataformat.yaml.YAMLFactory;
 import java.io.IOException;
+import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -29,9 +30,11 @@ public final class PolicyParser {
     private static final Set<String> DEFAULTS = Set.of("mode", "mountPath", "allowModeOverride", "sparkContainers",
             "excludeContainers", "sidecar");
     private static final Set<String> SIDECAR = Set.of("image", "imagePullPolicy", "nativeSidecar", "uid", "gid",
-            "cacheSizeMiB", "resources");
+            "allowRootSidecar", "cacheSizeMiB", "resources");
     /** 1 TiB: far beyond a node's spare disk for one pod's jar cache, so a larger value is a typo. */
     private static final long MAX_CACHE_SIZE_MIB = 1024 * 1024;
+    /** S3's limit on a key, and so on a prefix of keys. */
+    private static final int MAX_KEY_BYTES = 1024;
     private static final Set<String> RESOURCES = Set.of("requests", "limits");
     private static final Set<String> BUCKET = Set.of("name", "region", "prefix", "nodeMountPath", "mountReadyLabels",
             "sidecar");
@@ -75,16 +78,21 @@ public final class PolicyParser {
                         Defaults.EXCLUDE_CONTAINERS, Sidecar.DEFAULT));
 
         Map<String, Bucket> buckets = new LinkedHashMap<>();
-        List<Bucket> bucketList = top.list("buckets", item -> item.fields(BUCKET).flatMap(f -> bucket(f, defaults)));
+        List<NodeMountPaths.Declared> nodeMountPaths = new ArrayList<>();
+        List<DeclaredBucket> bucketList = top.list("buckets", item -> item.fields(BUCKET)
+                .flatMap(f -> bucket(f, item.path(), defaults)));
         if (!top.has("buckets")) {
             top.error("buckets", "is required: list the buckets pods may mount");
         }
-        for (int i = 0; i < bucketList.size(); i++) {
-            Bucket bucket = bucketList.get(i);
+        for (DeclaredBucket declared : bucketList) {
+            Bucket bucket = declared.bucket();
             if (buckets.putIfAbsent(bucket.name(), bucket) != null) {
                 errors.add(top.path("buckets") + " lists bucket '" + bucket.name() + "' twice");
+            } else {
+                declared.nodeMountPath().ifPresent(nodeMountPaths::add);
             }
         }
+        errors.addAll(NodeMountPaths.overlaps(nodeMountPaths));
         if (defaults.mayChoose(Mode.SIDECAR)) {
             buckets.values().stream().filter(b -> b.sidecar().image().isEmpty()).forEach(b -> errors.add(
                     "buckets '" + b.name() + "' sidecar.image is required (here or in defaults.sidecar.image): mode "
@@ -97,7 +105,7 @@ public final class PolicyParser {
 
     private static Defaults defaults(PolicyFields f) {
         Mode mode = f.string("mode", PolicyParser::modeProblem).flatMap(Mode::parse).orElse(Mode.AUTO);
-        String mountPath = f.string("mountPath", Names::absolutePathProblem).orElse("/mnt/s3");
+        String mountPath = f.string("mountPath", p -> mountPathProblem(p, SystemPaths.Side.CONTAINER)).orElse("/mnt/s3");
         boolean override = f.bool("allowModeOverride").orElse(true);
         List<String> spark = f.strings("sparkContainers", false, PolicyParser::containerProblem)
                 .orElse(Defaults.SPARK_CONTAINERS);
@@ -107,11 +115,20 @@ public final class PolicyParser {
         return new Defaults(mode, mountPath, override, spark, exclude, sidecar);
     }
 
-    private static Optional<Bucket> bucket(PolicyFields f, Defaults defaults) {
+    /**
+     * A bucket read from the document.
+     *
+     * @param nodeMountPath where the document puts it, for the overlap check; empty when that path is
+     *                      invalid, which is reported already
+     */
+    private record DeclaredBucket(Bucket bucket, Optional<NodeMountPaths.Declared> nodeMountPath) {
+    }
+
+    private static Optional<DeclaredBucket> bucket(PolicyFields f, String path, Defaults defaults) {
         Optional<String> name = f.requiredString("name", Names::bucketProblem);
         Optional<String> region = f.string("region", Names::regionProblem);
         Optional<String> prefix = f.string("prefix", PolicyParser::prefixProblem);
-        String nodeMountPath = f.string("nodeMountPath", Names::absolutePathProblem).orElse(Bucket.DEFAULT_NODE_MOUNT_PATH);
+        Optional<String> nodeMountPath = f.string("nodeMountPath", p -> mountPathProblem(p, SystemPaths.Side.NODE));
         Optional<Map<String, String>> labels = f.stringMap("mountReadyLabels", Names::labelKeyProblem,
                 Names::labelValueProblem);
         if (labels.isPresent() && labels.get().isEmpty()) {
@@ -119,8 +136,12 @@ public final class PolicyParser {
         }
         Sidecar sidecar = f.object("sidecar", SIDECAR).map(s -> sidecar(s, defaults.sidecar()))
                 .orElse(defaults.sidecar());
-        return name.map(n -> new Bucket(n, region, prefix, nodeMountPath,
-                labels.filter(l -> !l.isEmpty()).orElse(Map.of(Bucket.defaultMountReadyLabel(n), "ready")), sidecar));
+        boolean byDefault = !f.has("nodeMountPath");
+        return name.map(n -> new DeclaredBucket(new Bucket(n, region, prefix,
+                nodeMountPath.orElse(Bucket.DEFAULT_NODE_MOUNT_PATH),
+                labels.filter(l -> !l.isEmpty()).orElse(Map.of(Bucket.defaultMountReadyLabel(n), "ready")), sidecar),
+                nodeMountPath.or(() -> byDefault ? Optional.of(Bucket.DEFAULT_NODE_MOUNT_PATH) : Optional.empty())
+                        .map(p -> new NodeMountPaths.Declared(path, n, p, byDefault))));
     }
 
     private static Sidecar sidecar(PolicyFields f, Sidecar base) {
@@ -128,8 +149,11 @@ public final class PolicyParser {
         String pull = f.string("imagePullPolicy", p -> PULL_POLICIES.contains(p) ? Optional.empty()
                 : Optional.of("must be one of Always, IfNotPresent, Never")).orElse(base.imagePullPolicy());
         boolean nativeSidecar = f.bool("nativeSidecar").orElse(base.nativeSidecar());
-        long uid = f.integer("uid", 0, Integer.MAX_VALUE).orElse(base.uid());
+        Optional<Long> ownUid = f.integer("uid", 0, Integer.MAX_VALUE);
+        long uid = ownUid.orElse(base.uid());
         long gid = f.integer("gid", 0, Integer.MAX_VALUE).orElse(base.gid());
+        boolean allowRoot = f.bool("allowRootSidecar").orElse(base.allowRootSidecar());
+        rootProblem(f, ownUid.isPresent(), uid, allowRoot);
         long cacheSizeMiB = f.integer("cacheSizeMiB", 1, MAX_CACHE_SIZE_MIB).orElse(base.cacheSizeMiB());
         Map<String, String> requests = base.requests();
         Map<String, String> limits = base.limits();
@@ -140,7 +164,25 @@ public final class PolicyParser {
             limits = resources.get().stringMap("limits", PolicyParser::resourceNameProblem, Names::quantityProblem)
                     .orElse(limits);
         }
-        return new Sidecar(image, pull, nativeSidecar, uid, gid, cacheSizeMiB, requests, limits);
+        return new Sidecar(image, pull, nativeSidecar, uid, gid, allowRoot, cacheSizeMiB, requests, limits);
+    }
+
+    /**
+     * Root-owned files ({@code uid: 0}) need {@code allowRootSidecar: true} in the same settings,
+     * after inheritance. Reported in the mapping that sets uid or allowRootSidecar; a mapping that
+     * sets neither inherits a problem already reported in defaults.sidecar.
+     */
+    private static void rootProblem(PolicyFields f, boolean uidSetHere, long uid, boolean allowRoot) {
+        if (uid != 0 || allowRoot) {
+            return;
+        }
+        if (uidSetHere) {
+            f.error("uid", "0 makes root the owner of every mounted file; use the Spark image's user (185), or set"
+                    + " allowRootSidecar: true in the same sidecar settings if root must own them");
+        } else if (f.has("allowRootSidecar")) {
+            f.error("allowRootSidecar", "is false, but uid 0 comes from defaults.sidecar; set uid here, such as the"
+                    + " Spark image's user (185), or leave allowRootSidecar out");
+        }
     }
 
     private static Optional<Binding> binding(PolicyFields f, String path, Map<String, Bucket> buckets) {
@@ -161,14 +203,48 @@ public final class PolicyParser {
         return Mode.parse(mode).isPresent() ? Optional.empty() : Optional.of("must be one of " + Mode.choices());
     }
 
+    private static Optional<String> mountPathProblem(String path, SystemPaths.Side side) {
+        return Names.absolutePathProblem(path).or(() -> SystemPaths.problem(path, side));
+    }
+
     private static Optional<String> containerProblem(String name) {
         return Names.isDnsLabel(name) ? Optional.empty() : Optional.of("is not a valid container name");
     }
 
+    /**
+     * The prefix is passed to mount-s3 as {@code --prefix <prefix>}, so it must be a plain S3 key
+     * prefix: one starting with '-' would be read as an option ({@code --allow-delete/}). S3 would
+     * take '.', '..' and empty segments literally where the author surely meant a path, so they are
+     * refused as mistakes.
+     */
     private static Optional<String> prefixProblem(String prefix) {
-        return prefix.endsWith("/") && !prefix.startsWith("/") && prefix.length() > 1 && !prefix.contains("//")
-                ? Optional.empty()
-                : Optional.of("must be a key prefix such as jars/ (ends with '/', does not start with '/')");
+        String example = ", such as jars/";
+        if (prefix.chars().anyMatch(Character::isISOControl)) {
+            return Optional.of("must not contain control characters (newline, tab, ...): write the key prefix as plain"
+                    + " text" + example);
+        }
+        if (prefix.startsWith("/")) {
+            return Optional.of("must not start with '/': write the key prefix as S3 keys start" + example);
+        }
+        if (prefix.startsWith("-")) {
+            return Optional.of("must not start with '-': mount-s3 would take it for one of its options; write the key"
+                    + " prefix" + example);
+        }
+        if (!prefix.endsWith("/")) {
+            return Optional.of("must end with '/': mount-s3 mounts the folder of keys under it" + example);
+        }
+        if (prefix.contains("//")) {
+            return Optional.of("must not contain '//' (an empty segment): write each folder once" + example);
+        }
+        for (String segment : prefix.split("/")) {
+            if (segment.equals(".") || segment.equals("..")) {
+                return Optional.of("must not contain '.' or '..' segments: S3 keys have no relative folders; write the"
+                        + " key prefix as stored" + example);
+            }
+        }
+        int bytes = prefix.getBytes(StandardCharsets.UTF_8).length;
+        return bytes <= MAX_KEY_BYTES ? Optional.empty() : Optional.of("is " + bytes + " bytes in UTF-8, more than an"
+                + " S3 key may have (" + MAX_KEY_BYTES + "); shorten it");
     }
 
     private static Optional<String> imageProblem(String image) {

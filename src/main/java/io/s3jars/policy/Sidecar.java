@@ -12,8 +12,11 @@ import java.util.Optional;
  * @param image          mount-s3 image; empty when the policy never needs a sidecar
  * @param nativeSidecar  init container with {@code restartPolicy: Always} (Kubernetes 1.29+); false
  *                       gives a classic sidecar in {@code containers} for older clusters
- * @param uid            owner uid of the mounted files, the Spark image's user (185) by default
+ * @param uid            owner uid of the mounted files (mount-s3 {@code --uid}), the Spark image's user
+ *                       (185) by default. Not the user the sidecar runs as: it always runs as root.
  * @param gid            owner gid of the mounted files
+ * @param allowRootSidecar whether {@code uid} may be 0; the parser refuses root-owned files without it,
+ *                       as a likely mistake
  * @param cacheSizeMiB   most MiB mount-s3 keeps in its cache; the cache emptyDir is sized to match
  */
 public record Sidecar(
@@ -22,6 +25,7 @@ public record Sidecar(
         boolean nativeSidecar,
         long uid,
         long gid,
+        boolean allowRootSidecar,
         long cacheSizeMiB,
         Map<String, String> requests,
         Map<String, String> limits) {
@@ -33,6 +37,6 @@ public record Sidecar(
     }
 
     public static final Sidecar DEFAULT = new Sidecar(
-            Optional.empty(), "IfNotPresent", true, 185, 185, 1024,
+            Optional.empty(), "IfNotPresent", true, 185, 185, false, 1024,
             Map.of("cpu", "100m", "memory", "256Mi"), Map.of("memory", "1Gi"));
 }

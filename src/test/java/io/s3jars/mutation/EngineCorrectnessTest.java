@@ -57,7 +57,7 @@ class EngineCorrectnessTest {
         ((ObjectNode) pod.at("/spec/containers/0")).remove("volumeMounts");
         pod.with("spec").putNull("affinity");
         JsonNode patched = applyPatch(pod, NODES);
-        assertThat(patched.at("/spec/volumes/0/name").asText()).isEqualTo("s3jars-spark-jars-bucket");
+        assertThat(patched.at("/spec/volumes/0/name").asText()).isEqualTo("s3jars-mnt-spark-jars-bucket");
         assertThat(patched.at("/spec/containers/0/volumeMounts/0/mountPath").asText()).isEqualTo("/mnt/s3");
         assertThat(patched.at("/spec/affinity/nodeAffinity/requiredDuringSchedulingIgnoredDuringExecution"
                 + "/nodeSelectorTerms/0/matchExpressions/0/key").asText()).isEqualTo("mountpoint.s3jars.io/spark-jars-bucket");
@@ -96,9 +96,9 @@ class EngineCorrectnessTest {
     @Test
     void aClashingVolumeOrMountIsDeniedNotOverwritten() {
         ObjectNode pod = sparkPod(EXECUTOR);
-        pod.with("spec").withArray("volumes").addObject().put("name", "s3jars-spark-jars-bucket")
+        pod.with("spec").withArray("volumes").addObject().put("name", "s3jars-mnt-spark-jars-bucket")
                 .putObject("hostPath").put("path", "/");
-        assertThat(deny(pod).reason()).contains("already has a volume named s3jars-spark-jars-bucket");
+        assertThat(deny(pod).reason()).contains("already has a volume named s3jars-mnt-spark-jars-bucket");
 
         ObjectNode mounted = sparkPod(EXECUTOR);
         ((ObjectNode) mounted.at("/spec/containers/0")).withArray("volumeMounts").addObject()
@@ -166,15 +166,15 @@ class EngineCorrectnessTest {
     void anEarlierModeIsKeptOnlyWhenThePolicyCouldHaveChosenIt() {
         record Case(String name, String defaults, String volume, String expected) {
         }
-        String emptyDir = "{\"name\": \"s3jars-spark-jars-bucket\", \"emptyDir\": {}}";
-        String hostPath = "{\"name\": \"s3jars-spark-jars-bucket\", \"hostPath\": {\"path\": \"/mnt/s3\","
+        String emptyDir = "{\"name\": \"s3jars-mnt-spark-jars-bucket\", \"emptyDir\": {}}";
+        String hostPath = "{\"name\": \"s3jars-mnt-spark-jars-bucket\", \"hostPath\": {\"path\": \"/mnt/s3\","
                 + " \"type\": \"Directory\"}}";
         List<Case> cases = List.of(
                 new Case("hostpath only, pod brings an emptyDir", "{mode: hostpath, allowModeOverride: false}", emptyDir,
-                        "deny: the pod already has volume s3jars-spark-jars-bucket (emptyDir, as s3jars adds in sidecar"
+                        "deny: the pod already has volume s3jars-mnt-spark-jars-bucket (emptyDir, as s3jars adds in sidecar"
                                 + " mode), but the policy allows only hostpath mode; remove or rename that volume"),
                 new Case("sidecar only, pod brings a hostPath", "{mode: sidecar, allowModeOverride: false}", hostPath,
-                        "deny: the pod already has volume s3jars-spark-jars-bucket (hostPath, as s3jars adds in hostpath"
+                        "deny: the pod already has volume s3jars-mnt-spark-jars-bucket (hostPath, as s3jars adds in hostpath"
                                 + " mode), but the policy allows only sidecar mode; remove or rename that volume"),
                 new Case("hostpath only, pod brings the hostPath", "{mode: hostpath, allowModeOverride: false}", hostPath,
                         "hostpath"),
@@ -259,7 +259,7 @@ class EngineCorrectnessTest {
                 + "/requiredDuringSchedulingIgnoredDuringExecution/nodeSelectorTerms/0/matchExpressions/-");
     }
 
-    /** {@code a.b} and {@code a-b} would both be s3jars-a-b without the hash; in one pod they must not meet. */
+    /** {@code a.b} and {@code a-b} would both be s3jars-mnt-a-b without the hash; in one pod they must not meet. */
     @Test
     void bucketsThatDifferOnlyByDotsGetTheirOwnVolumes() {
         PolicySnapshot policy = Fixtures.policy("""
@@ -280,12 +280,36 @@ class EngineCorrectnessTest {
             String mode = patch.mode().label();
             List<String> ours = patched.at("/spec/volumes").findValuesAsText("name").stream()
                     .filter(n -> n.startsWith("s3jars-")).toList();
-            assertThat(ours).as(mode).doesNotHaveDuplicates().contains("s3jars-a-b")
-                    .anyMatch(n -> n.matches("s3jars-a-b-[0-9a-f]{8}"));
+            assertThat(ours).as(mode).doesNotHaveDuplicates().contains("s3jars-mnt-a-b")
+                    .anyMatch(n -> n.matches("s3jars-mnt--a-b-[0-9a-f]{8}"));
             assertThat(patched.at("/spec/containers/0/volumeMounts").findValuesAsText("mountPath")).as(mode)
                     .contains("/mnt/s3/a.b", "/mnt/s3/a-b");
             Decision again = engine.decide((ObjectNode) patched, "spark-team-a", Optional.of(policy), cluster);
             assertThat(((Decision.Patch) again).operations()).as(mode + ", second pass").isEmpty();
+        }
+    }
+
+    /**
+     * Before {@code s3jars-mnt-<bucket>}, the volume was {@code s3jars-<bucket>}. A pod injected under
+     * that name and sent again (another webhook changed it: reinvocation) is not recognised as
+     * injected; its Spark container already mounts the old volume at the bucket's path, so it is
+     * denied, never given a second volume and mount. docs/install.md, "Upgrades", relies on this.
+     */
+    @Test
+    void aPodInjectedUnderTheEarlierVolumeNameIsDeniedNotInjectedTwice() throws IOException {
+        for (ClusterView cluster : List.of(NODES, ClusterView.EMPTY)) {
+            Decision.Patch patch = patch(sparkPod(EXECUTOR), cluster);
+            String injected = Fixtures.JSON.writeValueAsString(patch.mutatedPod());
+            ObjectNode earlier = (ObjectNode) Fixtures.JSON.readTree(injected.replace("\"s3jars-mnt-spark-jars-bucket\"",
+                    "\"s3jars-spark-jars-bucket\""));
+            assertThat(earlier.toString()).doesNotContain("s3jars-mnt-");
+            Decision again = engine.decide(earlier, "spark-team-a", Optional.of(POLICY), cluster);
+            assertThat(again).as(patch.mode().label()).isInstanceOfSatisfying(Decision.Deny.class, deny -> {
+                assertThat(deny.code()).isEqualTo(422);
+                assertThat(deny.reason()).isEqualTo("container spark-kubernetes-executor already mounts"
+                        + " s3jars-spark-jars-bucket at /mnt/s3, where s3jars must mount s3jars-mnt-spark-jars-bucket at"
+                        + " /mnt/s3; move that mount or set the policy's defaults.mountPath");
+            });
         }
     }
 

@@ -23,8 +23,8 @@ class HostPathStepsTest {
         PodEditor editor = new PodEditor(pod);
         new HostPathVolumeStep().apply(plan(List.of("spark-jars-bucket", "shared.libs")), editor);
         JsonNode volumes = editor.pod().at("/spec/volumes");
-        assertThat(volumes.toString()).contains("{\"name\":\"s3jars-spark-jars-bucket\",\"hostPath\":{\"path\":\"/mnt/s3\","
-                + "\"type\":\"Directory\"}}", "{\"name\":\"s3jars-shared-libs-7b1c89a5\",\"hostPath\":{\"path\":\"/mnt/shared-libs\"");
+        assertThat(volumes.toString()).contains("{\"name\":\"s3jars-mnt-spark-jars-bucket\",\"hostPath\":{\"path\":\"/mnt/s3\","
+                + "\"type\":\"Directory\"}}", "{\"name\":\"s3jars-mnt--shared-libs-50d37992\",\"hostPath\":{\"path\":\"/mnt/shared-libs\"");
         assertThat(editor.pod().at("/spec/containers")).isEqualTo(containersBefore);
     }
 

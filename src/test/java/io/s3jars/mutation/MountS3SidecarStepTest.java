@@ -10,7 +10,7 @@ import io.s3jars.testing.Fixtures;
 import java.util.List;
 import org.junit.jupiter.api.Test;
 
-/** One step, on its own: the sidecar's privileges, command line, cache and names. */
+/** One step, on its own: the sidecar's privileges, command line and cache. Its names: {@link BucketMountNamesTest}. */
 class MountS3SidecarStepTest {
 
     private static final PolicySnapshot POLICY = Fixtures.testPolicy();
@@ -45,7 +45,7 @@ class MountS3SidecarStepTest {
         assertThat(sidecar.at("/startupProbe/exec/command").toString()).contains("mountpoint");
         assertThat(editor.pod().at("/spec/containers")).isEqualTo(pod.at("/spec/containers"));
         assertThat(editor.pod().at("/spec/volumes").findValuesAsText("name"))
-                .contains("s3jars-spark-jars-bucket", "s3jars-cache-spark-jars-bucket");
+                .contains("s3jars-mnt-spark-jars-bucket", "s3jars-cache-spark-jars-bucket");
     }
 
     /** The cache is bounded by the policy, and its emptyDir leaves room for mount-s3 to overshoot a little. */
@@ -55,7 +55,7 @@ class MountS3SidecarStepTest {
                 apiVersion: s3jars.io/v1alpha1
                 kind: S3JarsPolicy
                 defaults: {mode: sidecar, sidecar: {image: mount-s3:1, cacheSizeMiB: 1861}}
-                buckets: [{name: spark-jars-bucket}, {name: small, sidecar: {cacheSizeMiB: 100}}]
+                buckets: [{name: spark-jars-bucket}, {name: small, nodeMountPath: /mnt/small, sidecar: {cacheSizeMiB: 100}}]
                 bindings: [{namespaces: [spark-team-a], buckets: [spark-jars-bucket, small]}]
                 """);
         record Case(String bucket, String maxCacheSize, String sizeLimit) {
@@ -77,30 +77,6 @@ class MountS3SidecarStepTest {
         assertThat(MountS3SidecarStep.mebibytes(2048)).isEqualTo("2Gi");
         assertThat(MountS3SidecarStep.mebibytes(1536)).isEqualTo("1536Mi");
         assertThat(MountS3SidecarStep.mebibytes(3 * 1024 * 1024)).isEqualTo("3Ti");
-    }
-
-    /** Dots become dashes; a hash of the bucket name keeps {@code a.b} and {@code a-b} apart. */
-    @Test
-    void namesThatHadToChangeGetAHashSoTheyNeverCollide() {
-        record Case(String bucket, String volume) {
-        }
-        for (Case c : List.of(new Case("a-b", "s3jars-a-b"), new Case("spark-jars-bucket", "s3jars-spark-jars-bucket"))) {
-            assertThat(BucketMount.dnsLabel("s3jars-" + c.bucket())).isEqualTo(c.volume());
-        }
-        for (String prefix : List.of("s3jars-", "s3jars-cache-", "s3jars-mount-")) {
-            String dotted = BucketMount.dnsLabel(prefix + "a.b");
-            assertThat(dotted).matches(prefix + "a-b-[0-9a-f]{8}").isNotEqualTo(BucketMount.dnsLabel(prefix + "a-b"));
-        }
-    }
-
-    @Test
-    void longAndDottedBucketNamesGiveValidStableNames() {
-        String bucket = "a.very.long.bucket.name.with.many.dots.that.reaches.sixty.three";
-        assertThat(bucket).hasSize(63);
-        String name = BucketMount.dnsLabel("s3jars-mount-" + bucket);
-        assertThat(name).hasSizeLessThanOrEqualTo(63).matches("[a-z0-9]([-a-z0-9]*[a-z0-9])?");
-        assertThat(BucketMount.dnsLabel("s3jars-mount-" + bucket)).isEqualTo(name);
-        assertThat(BucketMount.dnsLabel("s3jars-mount-" + bucket.replace("three", "thre3"))).isNotEqualTo(name);
     }
 
     private static InjectionPlan plan(String bucket) {

@@ -35,7 +35,7 @@ class SparkContainerMountStepTest {
             new SparkContainerMountStep().apply(plan(mode, List.of("spark-jars-bucket")), editor);
             JsonNode mounts = editor.pod().at("/spec/containers/0/volumeMounts");
             assertThat(mounts.get(mounts.size() - 1).toString()).as(mode.label())
-                    .isEqualTo("{\"name\":\"s3jars-spark-jars-bucket\",\"mountPath\":\"/mnt/s3\","
+                    .isEqualTo("{\"name\":\"s3jars-mnt-spark-jars-bucket\",\"mountPath\":\"/mnt/s3\","
                             + "\"readOnly\":true,\"mountPropagation\":\"HostToContainer\"}");
         }
     }

@@ -46,8 +46,8 @@ class PolicyParserTest {
                 """)).contains(
                 "defaults.mountpath is not a known field (known: allowModeOverride, excludeContainers, mode, mountPath,"
                         + " sidecar, sparkContainers)",
-                "defaults.sidecar.imge is not a known field (known: cacheSizeMiB, gid, image, imagePullPolicy,"
-                        + " nativeSidecar, resources, uid)",
+                "defaults.sidecar.imge is not a known field (known: allowRootSidecar, cacheSizeMiB, gid, image,"
+                        + " imagePullPolicy, nativeSidecar, resources, uid)",
                 "buckets[0].regoin is not a known field (known: mountReadyLabels, name, nodeMountPath, prefix, region,"
                         + " sidecar)",
                 "bindings[0].namespace is not a known field (known: buckets, name, namespaces, serviceAccounts)");
@@ -82,7 +82,7 @@ class PolicyParserTest {
                 "defaults.sidecar.uid must be an integer from 0 to 2147483647",
                 "defaults.sidecar.resources.requests.cpu 'lots' is not a Kubernetes quantity such as 100m, 256Mi or 1",
                 "buckets[1].region 'mars' is not an AWS region such as us-west-2",
-                "buckets[1].prefix '/jars' must be a key prefix such as jars/ (ends with '/', does not start with '/')",
+                "buckets[1].prefix '/jars' must not start with '/': write the key prefix as S3 keys start, such as jars/",
                 "buckets[1].nodeMountPath '/mnt/../etc' must not contain '.' or '..' segments",
                 "bindings[0].namespaces[0] 'Team-A' is not a namespace name or glob (lowercase letters, digits, '-',"
                         + " '*', '?'; at most 63)",
@@ -96,7 +96,10 @@ class PolicyParserTest {
     void cacheSizeIsAPositiveIntegerOfMiBInheritedFieldByField() {
         PolicySnapshot policy = valid(HEADER + """
                 defaults: {sidecar: {image: mount-s3:1, cacheSizeMiB: 4096}}
-                buckets: [{name: jars}, {name: libs, sidecar: {cacheSizeMiB: 256}}, {name: other, sidecar: {uid: 1}}]
+                buckets:
+                  - {name: jars}
+                  - {name: libs, nodeMountPath: /mnt/libs, sidecar: {cacheSizeMiB: 256}}
+                  - {name: other, nodeMountPath: /mnt/other, sidecar: {uid: 1}}
                 """);
         assertThat(policy.bucket("jars").orElseThrow().sidecar().cacheSizeMiB()).isEqualTo(4096);
         assertThat(policy.bucket("libs").orElseThrow().sidecar().cacheSizeMiB()).isEqualTo(256);
@@ -112,11 +115,258 @@ class PolicyParserTest {
         }
     }
 
+    /**
+     * {@code uid} is the owner mount-s3 gives the mounted files. 0 (root) is refused unless the
+     * same sidecar settings, after inheriting from defaults.sidecar field by field, say
+     * {@code allowRootSidecar: true}.
+     */
+    @Test
+    void aRootUidNeedsAllowRootSidecarInTheSameSettings() {
+        String fix = "0 makes root the owner of every mounted file; use the Spark image's user (185), or set"
+                + " allowRootSidecar: true in the same sidecar settings if root must own them";
+        assertThat(errors(sidecars("{uid: 0}", "{}"))).containsExactly("defaults.sidecar.uid " + fix);
+        assertThat(errors(sidecars("{}", "{uid: 0}"))).containsExactly("buckets[0].sidecar.uid " + fix);
+        assertThat(errors(sidecars("{uid: 0, allowRootSidecar: false}", "{}"))).containsExactly(
+                "defaults.sidecar.uid " + fix);
+        assertThat(errors(sidecars("{}", "{uid: 0, allowRootSidecar: false}"))).containsExactly(
+                "buckets[0].sidecar.uid " + fix);
+        assertThat(errors(sidecars("{uid: 0, allowRootSidecar: true}", "{allowRootSidecar: false}"))).containsExactly(
+                "buckets[0].sidecar.allowRootSidecar is false, but uid 0 comes from defaults.sidecar; set uid here, such"
+                        + " as the Spark image's user (185), or leave allowRootSidecar out");
+        assertThat(errors(sidecars("{allowRootSidecar: \"yes\"}", "{}"))).containsExactly(
+                "defaults.sidecar.allowRootSidecar must be true or false");
+
+        for (String[] allowed : List.of(new String[] {"{uid: 0, allowRootSidecar: true}", "{}"},
+                new String[] {"{}", "{uid: 0, allowRootSidecar: true}"},
+                new String[] {"{allowRootSidecar: true}", "{uid: 0}"},
+                new String[] {"{uid: 0, allowRootSidecar: true}", "{gid: 0}"})) {
+            Sidecar sidecar = valid(sidecars(allowed[0], allowed[1])).bucket("jars").orElseThrow().sidecar();
+            assertThat(sidecar.uid()).as(allowed[0] + allowed[1]).isZero();
+            assertThat(sidecar.allowRootSidecar()).isTrue();
+        }
+        Sidecar inherited = valid(sidecars("{uid: 1000}", "{gid: 0}")).bucket("jars").orElseThrow().sidecar();
+        assertThat(inherited.uid()).isEqualTo(1000);
+        assertThat(inherited.allowRootSidecar()).isFalse();
+        assertThat(Sidecar.DEFAULT.allowRootSidecar()).isFalse();
+    }
+
+    private static String sidecars(String defaults, String bucket) {
+        return HEADER + "defaults: {mode: sidecar, allowModeOverride: false, sidecar: " + defaults.replace("{", "{image: i, ")
+                .replace(", }", "}") + "}\nbuckets: [{name: jars, sidecar: " + bucket + "}]\n";
+    }
+
     @Test
     void sidecarImageIsRequiredWhenASidecarMayRun() {
         assertThat(errors(HEADER + "buckets: [{name: jars}]\nbindings: []\n")).containsExactly(
                 "buckets 'jars' sidecar.image is required (here or in defaults.sidecar.image): mode auto with pod"
                         + " overrides may run a mount-s3 sidecar");
+    }
+
+    /**
+     * The prefix goes to mount-s3 as {@code --prefix <prefix>}: it must be a key prefix that
+     * mount-s3 cannot take for an option ({@code --allow-delete/}), and every message stays on one line.
+     */
+    @Test
+    void prefixIsAnS3KeyPrefixThatMountS3CannotTakeForAnOption() {
+        for (String prefix : List.of("jars/", "a/b/", "team b/jars/", "é/", ".hidden/", "a..b/", "a.-_/",
+                "a".repeat(1023) + "/", "é".repeat(511) + "a/")) {
+            assertThat(valid(bucketWithPrefix(prefix)).bucket("jars").orElseThrow().prefix()).as(prefix).contains(prefix);
+        }
+        record Case(String prefix, String error) {
+        }
+        String noLeadingSlash = "must not start with '/': write the key prefix as S3 keys start, such as jars/";
+        String noOption = "must not start with '-': mount-s3 would take it for one of its options; write the key"
+                + " prefix, such as jars/";
+        String trailingSlash = "must end with '/': mount-s3 mounts the folder of keys under it, such as jars/";
+        String noDoubleSlash = "must not contain '//' (an empty segment): write each folder once, such as jars/";
+        String noDots = "must not contain '.' or '..' segments: S3 keys have no relative folders; write the key prefix"
+                + " as stored, such as jars/";
+        String noControl = "must not contain control characters (newline, tab, ...): write the key prefix as plain"
+                + " text, such as jars/";
+        for (Case c : List.of(
+                new Case("--allow-delete/", "'--allow-delete/' " + noOption),
+                new Case("-/", "'-/' " + noOption),
+                new Case("-foreground/", "'-foreground/' " + noOption),
+                new Case("/jars/", "'/jars/' " + noLeadingSlash),
+                new Case("/", "'/' " + noLeadingSlash),
+                new Case("jars", "'jars' " + trailingSlash),
+                new Case("", "'' " + trailingSlash),
+                new Case("a//b/", "'a//b/' " + noDoubleSlash),
+                new Case("./", "'./' " + noDots),
+                new Case("../etc/", "'../etc/' " + noDots),
+                new Case("a/../", "'a/../' " + noDots),
+                new Case("a/./b/", "'a/./b/' " + noDots),
+                new Case("a\nb/", "'a\\nb/' " + noControl),
+                new Case("jars/\n--allow-delete/", "'jars/\\n--allow-delete/' " + noControl),
+                new Case("a\tb/", "'a\\tb/' " + noControl),
+                new Case("a\u007fb/", "'a\\u007fb/' " + noControl),
+                new Case("a\u0085b/", "'a\\u0085b/' " + noControl),
+                new Case("a".repeat(1024) + "/", "'" + "a".repeat(60) + "...' is 1025 bytes in UTF-8, more than an"
+                        + " S3 key may have (1024); shorten it"),
+                new Case("é".repeat(512) + "/", "'" + "é".repeat(60) + "...' is 1025 bytes in UTF-8, more than an"
+                        + " S3 key may have (1024); shorten it"))) {
+            List<String> errors = errors(bucketWithPrefix(c.prefix()));
+            assertThat(errors).as(c.prefix()).containsExactly("buckets[0].prefix " + c.error());
+            assertThat(errors.get(0)).as(c.prefix()).doesNotContainPattern("[\\p{Cntrl}\\x{80}-\\x{9f}]");
+        }
+    }
+
+    /** A policy with one bucket whose prefix is {@code prefix}, as a YAML double-quoted string that escapes every control character. */
+    private static String bucketWithPrefix(String prefix) {
+        StringBuilder quoted = new StringBuilder("\"");
+        for (char c : prefix.toCharArray()) {
+            quoted.append(c < 0x20 || c >= 0x7f && c < 0xa0 || c == '"' || c == '\\' ? "\\u%04x".formatted((int) c) : c);
+        }
+        return HEADER + "defaults: {mode: hostpath, allowModeOverride: false}\nbuckets: [{name: jars, prefix: "
+                + quoted.append('"') + "}]\n";
+    }
+
+    /**
+     * A node mount path is a hostPath for the pods granted the bucket, and the container path
+     * covers what the Spark containers see there: neither may be, lie under, or contain a system
+     * directory. Paths are compared by segment: /procfs is not /proc.
+     */
+    @Test
+    void mountPathsStayOutOfSystemDirectories() {
+        String node = "; give the bucket a directory of its own on the nodes, such as one under /mnt";
+        String container = "; mount buckets in a directory of their own, such as /mnt/s3";
+        String kernel = "kernel and device interfaces";
+        String system = "configuration, programs and libraries";
+        String run = "sockets and state of running services, the service account token in /var/run/secrets";
+        String tmp = "scratch space other programs write";
+        String kubelet = "kubelet and container runtime state: every pod's volumes, secrets and images";
+        record Case(String path, String error) {
+        }
+        for (Case c : List.of(
+                new Case("/proc", "is the system path /proc (" + kernel + ")"),
+                new Case("/proc/1", "is under the system path /proc (" + kernel + ")"),
+                new Case("/sys/fs/fuse", "is under the system path /sys (" + kernel + ")"),
+                new Case("/dev", "is the system path /dev (" + kernel + ")"),
+                new Case("/etc/kubernetes", "is under the system path /etc (" + system + ")"),
+                new Case("/bin", "is the system path /bin (" + system + ")"),
+                new Case("/sbin", "is the system path /sbin (" + system + ")"),
+                new Case("/lib", "is the system path /lib (" + system + ")"),
+                new Case("/lib64", "is the system path /lib64 (" + system + ")"),
+                new Case("/usr/local/s3", "is under the system path /usr (" + system + ")"),
+                new Case("/run/containerd", "is under the system path /run (" + run + ")"),
+                new Case("/var/run", "is the system path /var/run (" + run + ")"),
+                new Case("/var", "contains the system path /var/run (" + run + ")"),
+                new Case("/tmp/s3", "is under the system path /tmp (" + tmp + ")"),
+                new Case("/var/lib", "contains the system path /var/lib/kubelet (" + kubelet + ")"),
+                new Case("/var/lib/kubelet/pods", "is under the system path /var/lib/kubelet (" + kubelet + ")"),
+                new Case("/var/lib/containerd", "is the system path /var/lib/containerd (" + kubelet + ")"),
+                new Case("/var/lib/docker", "is the system path /var/lib/docker (" + kubelet + ")"),
+                new Case("/var/log/s3", "is under the system path /var/log (logs of the node and of every pod on it)"),
+                new Case("/boot", "is the system path /boot (the kernel image and boot loader)"),
+                new Case("/root/s3", "is under the system path /root (root's home, with its SSH keys)"))) {
+            assertThat(errors(nodeMountPath(c.path()))).as(c.path())
+                    .containsExactly("buckets[0].nodeMountPath '" + c.path() + "' " + c.error() + node);
+        }
+        for (Case c : List.of(
+                new Case("/proc", "is the system path /proc (" + kernel + ")"),
+                new Case("/sys/x", "is under the system path /sys (" + kernel + ")"),
+                new Case("/dev/shm", "is under the system path /dev (" + kernel + ")"),
+                new Case("/etc/spark", "is under the system path /etc (" + system + ")"),
+                new Case("/bin", "is the system path /bin (" + system + ")"),
+                new Case("/sbin", "is the system path /sbin (" + system + ")"),
+                new Case("/lib", "is the system path /lib (" + system + ")"),
+                new Case("/lib64", "is the system path /lib64 (" + system + ")"),
+                new Case("/usr", "is the system path /usr (" + system + ")"),
+                new Case("/tmp", "is the system path /tmp (" + tmp + ")"),
+                new Case("/run", "is the system path /run (" + run + ")"),
+                new Case("/var/run/secrets", "is under the system path /var/run (" + run + ")"),
+                new Case("/var", "contains the system path /var/run (" + run + ")"))) {
+            assertThat(errors(containerMountPath(c.path()))).as(c.path())
+                    .containsExactly("defaults.mountPath '" + c.path() + "' " + c.error() + container);
+        }
+        String root = "'/' must be an absolute path without a trailing '/' or '//' (and not '/')";
+        assertThat(errors(nodeMountPath("/"))).containsExactly("buckets[0].nodeMountPath " + root);
+        assertThat(errors(containerMountPath("/"))).containsExactly("defaults.mountPath " + root);
+
+        for (String path : List.of("/mnt/s3", "/mnt", "/data/s3", "/srv/jars", "/opt/s3", "/var/lib/s3jars",
+                "/var/lib/kubelet-s3", "/var/logs", "/procfs", "/usrlocal", "/tmpfs", "/devices", "/home/s3")) {
+            assertThat(valid(nodeMountPath(path)).bucket("jars").orElseThrow().nodeMountPath()).isEqualTo(path);
+        }
+        for (String path : List.of("/mnt/s3", "/mnt", "/data/jars", "/var/data/jars", "/var/lib/jars", "/var/log/jars",
+                "/root/jars", "/boot/jars", "/home/spark/s3", "/runs", "/temp")) {
+            assertThat(valid(containerMountPath(path)).defaults().mountPath()).isEqualTo(path);
+        }
+    }
+
+    private static String nodeMountPath(String path) {
+        return HEADER + "defaults: {mode: hostpath, allowModeOverride: false}\nbuckets: [{name: jars, nodeMountPath: \""
+                + path + "\"}]\n";
+    }
+
+    private static String containerMountPath(String path) {
+        return HEADER + "defaults: {mode: hostpath, allowModeOverride: false, mountPath: \"" + path
+                + "\"}\nbuckets: [{name: jars}]\n";
+    }
+
+    /**
+     * A pod granted one bucket gets its node mount path as a hostPath: a path equal to another
+     * bucket's, or above or below it, would show it the other bucket too. Checked for the whole
+     * policy, whatever the mode, and the default counts as a path.
+     */
+    @Test
+    void nodeMountPathsOfTwoBucketsNeverMeet() {
+        String fix = "; give each bucket its own nodeMountPath, outside the others' (such as /mnt/s3-libs)";
+        record Case(String jars, String libs, String error) {
+        }
+        for (Case c : List.of(
+                new Case(null, null, "buckets[1].nodeMountPath is not set: the default /mnt/s3 is also the nodeMountPath"
+                        + " of bucket 'jars' (buckets[0], by default), so a pod granted 'jars' or 'libs' could read the"
+                        + " other" + fix),
+                new Case("/mnt/s3", null, "buckets[1].nodeMountPath is not set: the default /mnt/s3 is also the"
+                        + " nodeMountPath of bucket 'jars' (buckets[0]), so a pod granted 'jars' or 'libs' could read the"
+                        + " other" + fix),
+                new Case(null, "/mnt/s3", "buckets[1].nodeMountPath '/mnt/s3' is also the nodeMountPath of bucket 'jars'"
+                        + " (buckets[0], by default), so a pod granted 'jars' or 'libs' could read the other" + fix),
+                new Case("/mnt/a", "/mnt/a", "buckets[1].nodeMountPath '/mnt/a' is also the nodeMountPath of bucket"
+                        + " 'jars' (buckets[0]), so a pod granted 'jars' or 'libs' could read the other" + fix),
+                new Case("/mnt/s3", "/mnt/s3/b", "buckets[1].nodeMountPath '/mnt/s3/b' is under /mnt/s3, the"
+                        + " nodeMountPath of bucket 'jars' (buckets[0]), so a pod granted 'jars' could read 'libs' too" + fix),
+                new Case(null, "/mnt/s3/libs", "buckets[1].nodeMountPath '/mnt/s3/libs' is under /mnt/s3, the"
+                        + " nodeMountPath of bucket 'jars' (buckets[0], by default), so a pod granted 'jars' could read"
+                        + " 'libs' too" + fix),
+                new Case("/mnt/s3/a/b", "/mnt", "buckets[1].nodeMountPath '/mnt' contains /mnt/s3/a/b, the nodeMountPath"
+                        + " of bucket 'jars' (buckets[0]), so a pod granted 'libs' could read 'jars' too" + fix),
+                new Case("/mnt/s3/jars", null, "buckets[1].nodeMountPath is not set: the default /mnt/s3 contains"
+                        + " /mnt/s3/jars, the nodeMountPath of bucket 'jars' (buckets[0]), so a pod granted 'libs' could"
+                        + " read 'jars' too" + fix))) {
+            assertThat(errors(twoBuckets("hostpath", c.jars(), c.libs()))).as(c.jars() + " " + c.libs())
+                    .containsExactly(c.error());
+        }
+        // Only the mode decides whether a hostPath is made; the policy is checked whatever it says.
+        assertThat(errors(twoBuckets("sidecar", null, null))).singleElement().asString()
+                .startsWith("buckets[1].nodeMountPath is not set: the default /mnt/s3 is also");
+
+        for (String[] apart : List.of(new String[] {"/mnt/s3", "/mnt/s3-libs"}, new String[] {"/mnt/s3/a", "/mnt/s3/b"},
+                new String[] {"/mnt/a", "/mnt/ab"}, new String[] {"/mnt/ab", "/mnt/a"}, new String[] {null, "/mnt/s3x"},
+                new String[] {"/mnt/a/b", "/mnt/a/c/b"})) {
+            PolicySnapshot policy = valid(twoBuckets("hostpath", apart[0], apart[1]));
+            assertThat(policy.nodeMountPaths()).hasSize(2);
+        }
+
+        // Each bucket is reported once, against the first bucket it meets; broken paths and repeated
+        // buckets are reported for what they are and nothing more.
+        assertThat(errors(HEADER + """
+                defaults: {mode: hostpath, allowModeOverride: false}
+                buckets: [{name: jars}, {name: libs}, {name: more}, {name: deep, nodeMountPath: /mnt/s3/a/deep}]
+                """)).extracting(e -> e.substring(0, e.indexOf(" ", e.indexOf(".nodeMountPath ") + 15))).containsExactly(
+                "buckets[1].nodeMountPath is", "buckets[2].nodeMountPath is", "buckets[3].nodeMountPath '/mnt/s3/a/deep'");
+        assertThat(errors(HEADER + """
+                defaults: {mode: hostpath, allowModeOverride: false}
+                buckets: [{name: jars}, {name: libs, nodeMountPath: /mnt/../s3}, {name: etc, nodeMountPath: /etc}]
+                """)).extracting(e -> e.substring(0, e.indexOf(" '"))).containsExactly(
+                "buckets[1].nodeMountPath", "buckets[2].nodeMountPath");
+    }
+
+    /** Buckets jars and libs; a null path leaves nodeMountPath out, so the bucket gets the default. */
+    private static String twoBuckets(String mode, String jars, String libs) {
+        return HEADER + "defaults: {mode: " + mode + ", allowModeOverride: false, sidecar: {image: mount-s3:1}}\n"
+                + "buckets: [{name: jars" + (jars == null ? "" : ", nodeMountPath: " + jars) + "}, {name: libs"
+                + (libs == null ? "" : ", nodeMountPath: " + libs) + "}]\n";
     }
 
     @Test
@@ -146,7 +396,7 @@ class PolicyParserTest {
     void bindingsMatchExactNamesGlobsAndServiceAccounts() {
         PolicySnapshot policy = valid(HEADER + """
                 defaults: {mode: hostpath, allowModeOverride: false}
-                buckets: [{name: jars}, {name: libs}, {name: secret-jars}]
+                buckets: [{name: jars}, {name: libs, nodeMountPath: /mnt/libs}, {name: secret-jars, nodeMountPath: /mnt/secret}]
                 bindings:
                   - {namespaces: [team-a], buckets: [jars]}
                   - {namespaces: ["team-*"], buckets: [libs]}
