@@ -9,6 +9,7 @@ import com.fasterxml.jackson.dataformat.yaml.YAMLFactory;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
+import java.util.Collection;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -26,7 +27,9 @@ public final class PolicyParser {
 
     private static final ObjectMapper YAML = new ObjectMapper(
             YAMLFactory.builder().enable(StreamReadFeature.STRICT_DUPLICATE_DETECTION).build());
-    private static final Set<String> TOP = Set.of("apiVersion", "kind", "defaults", "buckets", "bindings");
+    private static final Set<String> TOP = Set.of("apiVersion", "kind", "defaults", "buckets", "bindings", "guard");
+    private static final Set<String> GUARD = Set.of("allowedHostPaths");
+    private static final Set<String> ALLOWED_HOST_PATH = Set.of("pathPrefix", "readOnly");
     private static final Set<String> DEFAULTS = Set.of("mode", "mountPath", "allowModeOverride", "sparkContainers",
             "excludeContainers", "sidecar");
     private static final Set<String> SIDECAR = Set.of("image", "imagePullPolicy", "nativeSidecar", "uid", "gid",
@@ -100,7 +103,35 @@ public final class PolicyParser {
                             + " may run a mount-s3 sidecar"));
         }
         List<Binding> bindings = top.list("bindings", item -> item.fields(BINDING).flatMap(f -> binding(f, item.path(), buckets)));
-        return Optional.of(new PolicySnapshot(defaults, buckets, bindings));
+        List<AllowedHostPath> allowedHostPaths = top.object("guard", GUARD)
+                .map(g -> g.list("allowedHostPaths", item -> item.fields(ALLOWED_HOST_PATH)
+                        .flatMap(f -> allowedHostPath(f, buckets.values()))))
+                .orElse(List.of());
+        return Optional.of(new PolicySnapshot(defaults, buckets, bindings, allowedHostPaths));
+    }
+
+    /**
+     * A host path every pod of an s3jars namespace may mount: never a bucket's node mount path (the
+     * guard's whole point), nor a system path or a parent of one.
+     */
+    private static Optional<AllowedHostPath> allowedHostPath(PolicyFields f, Collection<Bucket> buckets) {
+        Optional<String> prefix = f.requiredString("pathPrefix", path -> Names.absolutePathProblem(path)
+                .or(() -> SystemPaths.problem(path, SystemPaths.Side.NODE))
+                .or(() -> nodeMountPathOverlap(path, buckets)));
+        boolean readOnly = f.bool("readOnly").orElse(false);
+        return prefix.map(p -> new AllowedHostPath(p, readOnly));
+    }
+
+    private static Optional<String> nodeMountPathOverlap(String path, Collection<Bucket> buckets) {
+        List<String> nodePaths = new ArrayList<>(List.of(Bucket.DEFAULT_NODE_MOUNT_PATH));
+        buckets.forEach(b -> nodePaths.add(b.nodeMountPath()));
+        for (String nodePath : nodePaths) {
+            if (path.equals(nodePath) || path.startsWith(nodePath + "/") || nodePath.startsWith(path + "/")) {
+                return Optional.of("overlaps the node mount path " + nodePath + ": buckets are mounted through s3jars"
+                        + " only, never as an allowed host path");
+            }
+        }
+        return Optional.empty();
     }
 
     private static Defaults defaults(PolicyFields f) {

@@ -185,6 +185,31 @@ class PodGuardTest {
     }
 
     @Test
+    void thePolicysAllowedHostPathsAreTheOneWideningOfBaseline() {
+        PolicySnapshot policy = Fixtures.policy(Fixtures.resource("/policy/test-policy.yaml") + """
+                guard:
+                  allowedHostPaths:
+                    - {pathPrefix: /local1}
+                    - {pathPrefix: /opt/models, readOnly: true}
+                """);
+        ObjectNode pod = HostPathGuardTest.podWithHostPath("/local1/spark");
+        assertThat(GUARD.check(pod, "spark-team-a", inForce(policy), inMode(nodes(), null)))
+                .isInstanceOf(Decision.Skip.class);
+        ObjectNode sibling = HostPathGuardTest.podWithHostPath("/local10");
+        assertThat(GUARD.check(sibling, "spark-team-a", inForce(policy), inMode(nodes(), null)))
+                .isInstanceOf(Decision.Deny.class);
+        ObjectNode models = HostPathGuardTest.podWithHostPath("/opt/models/bert");
+        ((ObjectNode) models.at("/spec/containers/0")).putArray("volumeMounts").addObject().put("name", "host")
+                .put("mountPath", "/models");
+        Decision writable = GUARD.check(models, "spark-team-a", inForce(policy), inMode(nodes(), null));
+        assertThat(writable).isInstanceOf(Decision.Deny.class);
+        assertThat(((Decision.Deny) writable).reason()).contains("hostPath volumes (volume \"host\")");
+        ((ObjectNode) models.at("/spec/containers/0/volumeMounts/0")).put("readOnly", true);
+        assertThat(GUARD.check(models, "spark-team-a", inForce(policy), inMode(nodes(), null)))
+                .isInstanceOf(Decision.Skip.class);
+    }
+
+    @Test
     void aMalformedPodIsRefusedNotSkipped() {
         ObjectNode pod = Fixtures.JSON.createObjectNode();
         pod.putObject("metadata").put("name", "p");

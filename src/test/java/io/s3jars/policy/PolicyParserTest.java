@@ -417,6 +417,25 @@ class PolicyParserTest {
         return ((PolicyResult.Valid) result).policy();
     }
 
+    @Test
+    void allowedHostPathsAreNeverABucketsNodePathNorASystemPath() {
+        String buckets = "defaults: {mode: hostpath, allowModeOverride: false}\n"
+                + "buckets: [{name: jars, nodeMountPath: /mnt/jars}]\n";
+        PolicySnapshot policy = valid(HEADER + buckets + "guard:\n  allowedHostPaths:\n"
+                + "    - {pathPrefix: /local1, readOnly: false}\n    - {pathPrefix: /data/cache, readOnly: true}\n");
+        assertThat(policy.allowedHostPaths()).containsExactly(new AllowedHostPath("/local1", false),
+                new AllowedHostPath("/data/cache", true));
+        assertThat(valid(HEADER + buckets).allowedHostPaths()).isEmpty();
+        for (String prefix : List.of("/mnt/jars", "/mnt/jars/x", "/mnt", "/mnt/s3", "/", "/proc", "/var/lib/kubelet",
+                "/var", "/var/log/pods", "/etc", "/run", "/var/run", "/sys", "/dev", "/var/lib/containerd")) {
+            assertThat(errors(HEADER + buckets + "guard: {allowedHostPaths: [{pathPrefix: '" + prefix + "'}]}\n"))
+                    .as(prefix).singleElement().asString().startsWith("guard.allowedHostPaths[0].pathPrefix");
+        }
+        assertThat(errors(HEADER + buckets + "guard: {allowedHostPaths: [{readOnly: true}]}\n")).singleElement()
+                .asString().contains("pathPrefix").contains("required");
+        assertThat(errors(HEADER + buckets + "guard: {hostPaths: []}\n")).singleElement().asString().contains("hostPaths");
+    }
+
     private static List<String> errors(String yaml) {
         PolicyResult result = PolicyParser.parse(yaml);
         assertThat(result).isInstanceOf(PolicyResult.Invalid.class);
