@@ -6,6 +6,7 @@ import io.quarkus.runtime.StartupEvent;
 import io.s3jars.cluster.ClusterView;
 import io.s3jars.config.S3JarsConfig;
 import io.s3jars.mutation.MutationEngine;
+import io.s3jars.mutation.PodLimits;
 import io.s3jars.policy.PolicyStore;
 import jakarta.enterprise.event.Observes;
 import jakarta.enterprise.inject.Instance;
@@ -23,8 +24,10 @@ public class Wiring {
 
     @Produces
     @Singleton
-    MutationEngine engine() {
-        return new MutationEngine();
+    MutationEngine engine(S3JarsConfig config) {
+        S3JarsConfig.Limits limits = config.limits();
+        return new MutationEngine(new PodLimits(limits.maxContainers(), limits.maxVolumes(), limits.maxVolumeMounts(),
+                limits.maxPatchOperations()));
     }
 
     @Produces

@@ -31,6 +31,9 @@ public interface S3JarsConfig {
     @WithDefault("s3jars-node-mount-paths")
     String nodeMountPathRecord();
 
+    /** How big a pod s3jars reviews; a bigger one is refused (422) before any other work. */
+    Limits limits();
+
     /** Serving certificate files. */
     Tls tls();
 
@@ -45,6 +48,24 @@ public interface S3JarsConfig {
         /** Key of the policy document in the ConfigMap. */
         @WithDefault("policy.yaml")
         String key();
+    }
+
+    interface Limits {
+        /** Containers, initContainers and ephemeralContainers of a pod together ({@code S3JARS_LIMITS_MAX_CONTAINERS}). */
+        @WithDefault("64")
+        int maxContainers();
+
+        /** Volumes of a pod ({@code S3JARS_LIMITS_MAX_VOLUMES}). */
+        @WithDefault("256")
+        int maxVolumes();
+
+        /** Volume mounts over all containers of a pod ({@code S3JARS_LIMITS_MAX_VOLUME_MOUNTS}). */
+        @WithDefault("1024")
+        int maxVolumeMounts();
+
+        /** JSON Patch operations in one answer ({@code S3JARS_LIMITS_MAX_PATCH_OPERATIONS}). */
+        @WithDefault("4096")
+        int maxPatchOperations();
     }
 
     interface Tls {

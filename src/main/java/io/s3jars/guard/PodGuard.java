@@ -40,6 +40,10 @@ public final class PodGuard {
         GuardMode mode = cluster.guardMode(namespace);
         Optional<PolicySnapshot> policy = inForce.policy();
         try {
+            Optional<Decision.Deny> tooBig = engine.limits().check(pod);
+            if (tooBig.isPresent()) {
+                return tooBig.get();
+            }
             CarveOut carveOut = switch (mode) {
                 case PATHS_ONLY -> CarveOut.NONE;
                 case ENFORCE, WARN, EXEMPT -> CarveOut.of(pod, namespace, policy, cluster, engine);

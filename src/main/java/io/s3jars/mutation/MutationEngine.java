@@ -21,6 +21,21 @@ import java.util.Set;
  */
 public final class MutationEngine {
 
+    private final PodLimits limits;
+
+    public MutationEngine() {
+        this(PodLimits.DEFAULT);
+    }
+
+    public MutationEngine(PodLimits limits) {
+        this.limits = limits;
+    }
+
+    /** The size limits this engine reviews pods within, which the guard applies too. */
+    public PodLimits limits() {
+        return limits;
+    }
+
     private static final Set<String> SPARK_ROLES = Set.of("driver", "executor");
     private static final Set<String> LEVELS_WITHOUT_HOSTPATH_OR_PRIVILEGED = Set.of("baseline", "restricted");
 
@@ -36,6 +51,10 @@ public final class MutationEngine {
             Optional<String> notOurs = reasonToSkip(pod);
             if (notOurs.isPresent()) {
                 return new Decision.Skip(notOurs.get());
+            }
+            Optional<Decision.Deny> tooBig = limits.check(podJson);
+            if (tooBig.isPresent()) {
+                return tooBig.get();
             }
             if (policy.isEmpty()) {
                 return new Decision.Deny(DenyCode.UNAVAILABLE, "s3jars has no valid policy loaded, so it cannot"
@@ -54,7 +73,7 @@ public final class MutationEngine {
             if (plan.isDenied()) {
                 return plan.denial();
             }
-            return inject(plan.value(), podJson);
+            return inject(plan.value(), podJson, limits);
         } catch (MalformedPod e) {
             return new Decision.Deny(DenyCode.INVALID, "s3jars cannot read the pod: " + e.getMessage(), List.of());
         }
@@ -71,7 +90,7 @@ public final class MutationEngine {
             ClusterView cluster) {
         try {
             SparkPod pod = new SparkPod(podJson);
-            if (reasonToSkip(pod).isPresent()) {
+            if (reasonToSkip(pod).isPresent() || limits.check(podJson).isPresent()) {
                 return Optional.empty();
             }
             Checked<List<Bucket>> buckets = BucketSelection.select(pod, namespace, policy);
@@ -124,7 +143,7 @@ public final class MutationEngine {
     }
 
     /** The fold: every step of the chosen mode, in order, on one working copy of the pod. */
-    private static Decision inject(InjectionPlan plan, ObjectNode podJson) {
+    private static Decision inject(InjectionPlan plan, ObjectNode podJson, PodLimits limits) {
         PodEditor pod = new PodEditor(podJson);
         try {
             for (MutationStep step : STEPS.get(plan.mode())) {
@@ -132,6 +151,10 @@ public final class MutationEngine {
             }
         } catch (InjectionConflict conflict) {
             return new Decision.Deny(DenyCode.INVALID, conflict.getMessage(), plan.bucketNames());
+        }
+        Optional<Decision.Deny> tooBig = limits.checkPatch(pod.operations().size(), plan.bucketNames());
+        if (tooBig.isPresent()) {
+            return tooBig.get();
         }
         return new Decision.Patch(pod.operations(), pod.pod(), plan.mode(), plan.bucketNames(), plan.warnings());
     }
