@@ -4,8 +4,11 @@ import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import io.s3jars.decision.Bounded;
+import io.s3jars.mutation.PodContract;
 import java.io.IOException;
 import java.util.List;
+import java.util.Optional;
+import java.util.function.Predicate;
 
 /**
  * The parts of an {@code admission.k8s.io/v1} AdmissionReview request that s3jars reads. The
@@ -86,6 +89,12 @@ public record AdmissionRequest(String uid, String namespace, String name, String
         if (object != null && !object.isNull() && !object.isObject()) {
             throw new BadReview("request.object must be a JSON object");
         }
+        if (resource.equals("pods") && object != null && object.isObject()) {
+            Optional<String> problem = podShapeProblem(object);
+            if (problem.isPresent()) {
+                throw new BadReview("request.object is not a pod: " + problem.get());
+            }
+        }
         String namespace = optionalText(request, "namespace");
         String subResource = optionalText(request, "subResource");
         return new AdmissionRequest(uid, namespace, optionalText(request, "name"), operation, subResource,
@@ -98,6 +107,54 @@ public record AdmissionRequest(String uid, String namespace, String name, String
         if (!expected.equals(value)) {
             throw new BadReview(field + " must be " + expected + ", got " + (value == null ? "nothing" : "'" + value + "'"));
         }
+    }
+
+    /**
+     * The types the API server guarantees for a pod it sends, checked once here so that a direct
+     * call with {@code metadata: "x"} or {@code volumes: {}} is refused rather than read as a pod
+     * without labels or volumes and allowed unreviewed. Linear in the lists' lengths.
+     */
+    static Optional<String> podShapeProblem(JsonNode pod) {
+        Optional<String> problem = kind(pod, "metadata", JsonNode::isObject, "an object")
+                .or(() -> kind(pod, "spec", JsonNode::isObject, "an object"));
+        if (problem.isPresent()) {
+            return problem;
+        }
+        JsonNode metadata = pod.path("metadata");
+        JsonNode spec = pod.path("spec");
+        problem = kind(metadata, "labels", JsonNode::isObject, "an object", "metadata.")
+                .or(() -> kind(metadata, "annotations", JsonNode::isObject, "an object", "metadata."))
+                .or(() -> kind(spec, "volumes", JsonNode::isArray, "a list", "spec."));
+        if (problem.isPresent()) {
+            return problem;
+        }
+        for (String list : PodContract.CONTAINER_LISTS) {
+            problem = kind(spec, list, JsonNode::isArray, "a list", "spec.");
+            if (problem.isPresent()) {
+                return problem;
+            }
+        }
+        for (JsonNode volume : spec.path("volumes")) {
+            if (!volume.isObject()) {
+                return Optional.of("spec.volumes[] must be objects");
+            }
+            JsonNode hostPath = volume.get("hostPath");
+            if (hostPath != null && !hostPath.isNull() && (!hostPath.isObject() || !hostPath.path("path").isTextual())) {
+                return Optional.of("spec.volumes[].hostPath.path must be a string");
+            }
+        }
+        return Optional.empty();
+    }
+
+    private static Optional<String> kind(JsonNode parent, String field, Predicate<JsonNode> is, String what) {
+        return kind(parent, field, is, what, "");
+    }
+
+    private static Optional<String> kind(JsonNode parent, String field, Predicate<JsonNode> is, String what,
+            String prefix) {
+        JsonNode value = parent.get(field);
+        return value == null || value.isNull() || is.test(value) ? Optional.empty()
+                : Optional.of(prefix + field + " must be " + what);
     }
 
     /** Absent or null is empty; present, it must be a string, or the review is not one the API server sent. */

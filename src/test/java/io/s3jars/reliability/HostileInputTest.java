@@ -67,10 +67,16 @@ class HostileInputTest {
                 .put("s3jars.io/bucket", "x".repeat(2 * 1024 * 1024)))), 200, "422"));
         cases.add(new Case("label as a number", "application/json", bytes(review(r -> labels(r).put("s3jars.io/bucket", 7))),
                 200, "422"));
-        cases.add(new Case("labels as a list", "application/json", bytes(review(r -> ((ObjectNode) r.at("/request/object/metadata"))
-                .putArray("labels"))), 200, "422"));
-        cases.add(new Case("spec as a list", "application/json", bytes(review(r -> ((ObjectNode) r.at("/request/object"))
-                .putArray("spec"))), 200, "422"));
+        // Not a pod the API server could send: refused as a bad review, never read as a pod without labels.
+        cases.add(bad("labels as a list", review(r -> ((ObjectNode) r.at("/request/object/metadata")).putArray("labels"))));
+        cases.add(bad("spec as a list", review(r -> ((ObjectNode) r.at("/request/object")).putArray("spec"))));
+        cases.add(bad("metadata as a string", review(r -> ((ObjectNode) r.at("/request/object")).put("metadata", "x"))));
+        cases.add(bad("volumes as an object", review(r -> ((ObjectNode) r.at("/request/object/spec"))
+                .putObject("volumes").put("name", "x"))));
+        cases.add(bad("hostPath.path as a number", review(r -> ((ObjectNode) r.at("/request/object/spec"))
+                .withArray("volumes").addObject().put("name", "h").putObject("hostPath").put("path", 5))));
+        cases.add(bad("operation in lower case", review(r -> ((ObjectNode) r.get("request")).put("operation", "create"))));
+        cases.add(bad("namespace as a number", review(r -> ((ObjectNode) r.get("request")).put("namespace", 5))));
         // hostpath, so the affinity step walks these paths (the test policy's default gives a sidecar here)
         cases.add(new Case("affinity as a list", "application/json", bytes(review(r -> {
             annotations(r).put("s3jars.io/mode", "hostpath");
