@@ -20,6 +20,12 @@ import java.util.function.Function;
 final class AdmissionRoute {
 
     private static final String JSON = "application/json";
+    /**
+     * From the request's headers to its answer: the API server waits at most 30 s for a webhook
+     * (the chart sets 5), so a body still arriving after this comes from no API server. The
+     * connection is closed, so a client trickling a body holds nothing for long.
+     */
+    static final long BODY_DEADLINE_MILLIS = 10_000;
     private static final String TEXT = "text/plain; charset=utf-8";
 
     private final String path;
@@ -46,6 +52,7 @@ final class AdmissionRoute {
         AdmissionRoute route = new AdmissionRoute(path, log, reader, decide, resources);
         // The content type is checked first, on a route of its own: the body handler would otherwise
         // try to decode a form before anything could refuse it.
+        router.post(path).handler(route::deadline);
         router.post(path).handler(route::requireJson);
         // The body buffer grows as bytes arrive, never sized from Content-Length: a client that
         // announces 3 MiB and sends nothing must not hold 3 MiB.
@@ -61,6 +68,17 @@ final class AdmissionRoute {
     static long maxBodyBytes(VertxHttpConfig http) {
         return http.limits().maxBodySize().orElseThrow(() -> new IllegalStateException(
                 "quarkus.http.limits.max-body-size must be set: the admission routes need a body limit")).asLongValue();
+    }
+
+    private void deadline(RoutingContext context) {
+        long timer = context.vertx().setTimer(BODY_DEADLINE_MILLIS, id -> {
+            if (!context.response().ended()) {
+                log.badRequest(path, "no complete request within " + BODY_DEADLINE_MILLIS + " ms; connection closed");
+                context.request().connection().close();
+            }
+        });
+        context.addEndHandler(done -> context.vertx().cancelTimer(timer));
+        context.next();
     }
 
     private void requireJson(RoutingContext context) {

@@ -174,6 +174,37 @@ class HostileInputTest {
         }
     }
 
+    /** A body trickled past the deadline ends with the connection closed, not held open. */
+    @Test
+    void aBodyThatNeverEndsIsCutOffAtTheDeadline() throws Exception {
+        SSLSocket socket = (SSLSocket) WebhookClient.trusting(LocalTlsTestResource.dir.resolve("ca.crt"))
+                .getSocketFactory().createSocket("localhost", mutate.getPort());
+        try {
+            socket.startHandshake();
+            socket.setSoTimeout(30_000);
+            OutputStream out = socket.getOutputStream();
+            out.write(("POST /mutate HTTP/1.1\r\nHost: localhost\r\nContent-Type: application/json\r\n"
+                    + "Content-Length: 100000\r\n\r\n{").getBytes(StandardCharsets.US_ASCII));
+            out.flush();
+            long start = System.nanoTime();
+            boolean closed = false;
+            while (!closed && Duration.ofNanos(System.nanoTime() - start).compareTo(Duration.ofSeconds(25)) < 0) {
+                try {
+                    out.write(' ');
+                    out.flush();
+                    closed = socket.getInputStream().available() < 0;
+                    Thread.sleep(500);
+                } catch (java.io.IOException e) {
+                    closed = true;
+                }
+            }
+            assertThat(closed).as("connection closed by the server").isTrue();
+            assertThat(Duration.ofNanos(System.nanoTime() - start)).isGreaterThanOrEqualTo(Duration.ofMillis(9_000));
+        } finally {
+            socket.close();
+        }
+    }
+
     private static Case bad(String name, String body) {
         return new Case(name, "application/json", bytes(body), 400, null);
     }
