@@ -38,6 +38,7 @@ record EarlierInjection(Mode mode, String volume) {
         return switch (mode) {
             case HOSTPATH -> "hostPath";
             case SIDECAR -> "emptyDir";
+            case CSI -> "persistentVolumeClaim";
             case AUTO -> throw new IllegalArgumentException("auto adds no volume of its own");
         };
     }

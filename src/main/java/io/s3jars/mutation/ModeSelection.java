@@ -66,6 +66,7 @@ final class ModeSelection {
             }
             case SIDECAR -> feasible(Mode.SIDECAR, asked.source() + " chose sidecar", mounts, defaults, warnings,
                     Optional.empty());
+            case CSI -> feasible(Mode.CSI, asked.source() + " chose csi", mounts, defaults, warnings, Optional.empty());
         };
     }
 
@@ -112,6 +113,7 @@ final class ModeSelection {
                         + " policy sets none for " + String.join(", ", noImage) + "; use hostpath mode or ask the"
                         + " platform team to set defaults.sidecar.image");
             }
+            case CSI -> Optional.empty(); // a claim the namespace lacks leaves the pod Pending with the reason
             case AUTO -> throw new IllegalArgumentException("auto is resolved to a concrete mode before this check");
         };
         if (problem.isPresent()) {

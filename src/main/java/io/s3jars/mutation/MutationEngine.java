@@ -65,13 +65,13 @@ public final class MutationEngine {
             if (buckets.isDenied()) {
                 return buckets.denial();
             }
-            Optional<Decision.Deny> podSecurity = podSecurityDenial(namespace, cluster, buckets.value());
-            if (podSecurity.isPresent()) {
-                return podSecurity.get();
-            }
             Checked<InjectionPlan> plan = ModeSelection.plan(pod, buckets.value(), policy.get().defaults(), cluster);
             if (plan.isDenied()) {
                 return plan.denial();
+            }
+            Optional<Decision.Deny> podSecurity = podSecurityDenial(namespace, cluster, plan.value());
+            if (podSecurity.isPresent()) {
+                return podSecurity.get();
             }
             return inject(plan.value(), podJson, limits);
         } catch (MalformedPod e) {
@@ -127,19 +127,22 @@ public final class MutationEngine {
     }
 
     /**
-     * Both modes need what Pod Security baseline forbids (hostPath; a privileged sidecar), so a
-     * pod there is refused now with the reason rather than by PodSecurity later with a vaguer one.
+     * hostpath and sidecar mode need what Pod Security baseline forbids (a hostPath; a privileged
+     * sidecar), so such a pod there is refused now with the reason rather than by Pod Security
+     * later with a vaguer one; csi mode needs neither.
      */
-    private static Optional<Decision.Deny> podSecurityDenial(String namespace, ClusterView cluster, List<Bucket> buckets) {
+    private static Optional<Decision.Deny> podSecurityDenial(String namespace, ClusterView cluster, InjectionPlan plan) {
         Optional<String> level = cluster.podSecurityLevel(namespace);
-        if (level.isEmpty() || !LEVELS_WITHOUT_HOSTPATH_OR_PRIVILEGED.contains(level.get())) {
+        if (level.isEmpty() || !LEVELS_WITHOUT_HOSTPATH_OR_PRIVILEGED.contains(level.get())
+                || !plan.mode().needsPrivilegedNamespace()) {
             return Optional.empty();
         }
         return Optional.of(new Decision.Deny(DenyCode.FORBIDDEN, "namespace " + namespace
                 + " enforces Pod Security level '" + level.get() + "', which forbids hostPath volumes (hostpath mode)"
-                + " and privileged containers (the mount-s3 sidecar), so s3jars cannot mount a bucket here. Label the"
-                + " namespace pod-security.kubernetes.io/enforce=privileged, or run the job in a namespace that allows"
-                + " it.", buckets.stream().map(Bucket::name).toList()));
+                + " and privileged containers (sidecar mode), so s3jars cannot mount a bucket here in "
+                + plan.mode().label() + " mode. Use csi mode (annotation " + PodContract.MODE + ": csi, where the"
+                + " policy allows it), label the namespace pod-security.kubernetes.io/enforce=privileged, or run the"
+                + " job in a namespace that allows it.", plan.bucketNames()));
     }
 
     /** The fold: every step of the chosen mode, in order, on one working copy of the pod. */
@@ -168,6 +171,7 @@ public final class MutationEngine {
             case HOSTPATH -> List.of(new HostPathVolumeStep(), new SparkContainerMountStep(),
                     new MountReadyAffinityStep(), new StatusAnnotationStep());
             case SIDECAR -> List.of(new MountS3SidecarStep(), new SparkContainerMountStep(), new StatusAnnotationStep());
+            case CSI -> List.of(new CsiClaimVolumeStep(), new SparkContainerMountStep(), new StatusAnnotationStep());
             case AUTO -> List.of(); // never planned: mode selection resolves auto first
         };
     }

@@ -9,6 +9,7 @@ import java.util.Optional;
  * @param nodeMountPath    where the node-level mount-s3 mounts this bucket (hostpath mode)
  * @param mountReadyLabels node labels that mark a node whose mount of this bucket is live
  * @param prefix           key prefix passed to the sidecar's mount-s3, ending in {@code /}
+ * @param csi              the claim csi mode mounts
  */
 public record Bucket(
         String name,
@@ -16,7 +17,14 @@ public record Bucket(
         Optional<String> prefix,
         String nodeMountPath,
         Map<String, String> mountReadyLabels,
-        Sidecar sidecar) {
+        Sidecar sidecar,
+        Csi csi) {
+
+    /** A bucket with the default claim, {@code s3jars-<bucket>}. */
+    public Bucket(String name, Optional<String> region, Optional<String> prefix, String nodeMountPath,
+            Map<String, String> mountReadyLabels, Sidecar sidecar) {
+        this(name, region, prefix, nodeMountPath, mountReadyLabels, sidecar, Csi.defaultFor(name));
+    }
 
     /** Where nodes mount a bucket whose policy names no {@code nodeMountPath}. */
     public static final String DEFAULT_NODE_MOUNT_PATH = "/mnt/s3";

@@ -34,7 +34,7 @@ public record Defaults(
         }
         return switch (mode) {
             case AUTO -> Mode.choicesOfAuto().contains(concrete);
-            case HOSTPATH, SIDECAR -> mode == concrete;
+            case HOSTPATH, SIDECAR, CSI -> mode == concrete;
         };
     }
 }

@@ -19,7 +19,12 @@ public enum Mode {
     /** Read-only hostPath of the node's mount-s3 mount plus required node affinity. */
     HOSTPATH,
     /** A mount-s3 sidecar in the pod, sharing the mount through an emptyDir. */
-    SIDECAR;
+    SIDECAR,
+    /**
+     * A read-only PersistentVolumeClaim of the Mountpoint for Amazon S3 CSI driver: no hostPath and
+     * no privileged container, so it is allowed in Pod Security baseline and restricted namespaces.
+     */
+    CSI;
 
     private static final Set<Mode> CHOICES_OF_AUTO = Collections.unmodifiableSet(EnumSet.of(HOSTPATH, SIDECAR));
 
@@ -40,7 +45,19 @@ public enum Mode {
     public boolean isConcrete() {
         return switch (this) {
             case AUTO -> false;
+            case HOSTPATH, SIDECAR, CSI -> true;
+        };
+    }
+
+    /**
+     * True when the mode needs what Pod Security baseline forbids: a hostPath volume (hostpath) or a
+     * privileged container (sidecar).
+     */
+    public boolean needsPrivilegedNamespace() {
+        return switch (this) {
             case HOSTPATH, SIDECAR -> true;
+            case CSI -> false;
+            case AUTO -> throw new IllegalStateException("auto is resolved to a concrete mode first");
         };
     }
 

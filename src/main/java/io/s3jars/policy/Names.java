@@ -41,6 +41,12 @@ public final class Names {
                 : Optional.of("is not a valid service account name");
     }
 
+    /** Object names such as a PersistentVolumeClaim's: a DNS subdomain of at most 253 characters. */
+    static Optional<String> dnsSubdomainProblem(String name) {
+        return DNS_SUBDOMAIN.matcher(name).matches() ? Optional.empty()
+                : Optional.of("is not a valid object name (lowercase letters, digits, '-' and '.'; at most 253)");
+    }
+
     static Optional<String> labelKeyProblem(String key) {
         int slash = key.lastIndexOf('/');
         String prefix = slash < 0 ? null : key.substring(0, slash);

@@ -40,7 +40,8 @@ public final class PolicyParser {
     private static final int MAX_KEY_BYTES = 1024;
     private static final Set<String> RESOURCES = Set.of("requests", "limits");
     private static final Set<String> BUCKET = Set.of("name", "region", "prefix", "nodeMountPath", "mountReadyLabels",
-            "sidecar");
+            "sidecar", "csi");
+    private static final Set<String> CSI = Set.of("claimName");
     private static final Set<String> BINDING = Set.of("name", "namespaces", "serviceAccounts", "buckets");
     private static final Set<String> PULL_POLICIES = Set.of("Always", "IfNotPresent", "Never");
 
@@ -167,10 +168,12 @@ public final class PolicyParser {
         }
         Sidecar sidecar = f.object("sidecar", SIDECAR).map(s -> sidecar(s, defaults.sidecar()))
                 .orElse(defaults.sidecar());
+        Optional<String> claimName = f.object("csi", CSI).flatMap(c -> c.string("claimName", Names::dnsSubdomainProblem));
         boolean byDefault = !f.has("nodeMountPath");
         return name.map(n -> new DeclaredBucket(new Bucket(n, region, prefix,
                 nodeMountPath.orElse(Bucket.DEFAULT_NODE_MOUNT_PATH),
-                labels.filter(l -> !l.isEmpty()).orElse(Map.of(Bucket.defaultMountReadyLabel(n), "ready")), sidecar),
+                labels.filter(l -> !l.isEmpty()).orElse(Map.of(Bucket.defaultMountReadyLabel(n), "ready")), sidecar,
+                claimName.map(Csi::new).orElse(Csi.defaultFor(n))),
                 nodeMountPath.or(() -> byDefault ? Optional.of(Bucket.DEFAULT_NODE_MOUNT_PATH) : Optional.empty())
                         .map(p -> new NodeMountPaths.Declared(path, n, p, byDefault))));
     }

@@ -64,6 +64,24 @@ class PodGuardTest {
     }
 
     @Test
+    void aCsiPodInARestrictedNamespaceIsPatchedAndPassesTheBaselineGuard() {
+        ObjectNode pod = Fixtures.sparkPod(Fixtures.EXECUTOR);
+        ((ObjectNode) pod.get("metadata")).withObject("annotations").put("s3jars.io/mode", "csi");
+        ClusterView restricted = new io.s3jars.cluster.StaticClusterView(List.of(), Map.of("spark-team-a", "restricted"),
+                Map.of("spark-team-a", GuardMode.ENFORCE));
+        Decision decision = ENGINE.decide(pod, "spark-team-a", Optional.of(POLICY), restricted);
+        assertThat(decision).isInstanceOf(Decision.Patch.class);
+        ObjectNode injected = Defaulting.apply(((Decision.Patch) decision).mutatedPod());
+        assertThat(injected.toString()).contains("\"persistentVolumeClaim\":{\"claimName\":\"s3jars-spark-jars-bucket\"");
+        assertThat(GUARD.check(injected, "spark-team-a", inForce(POLICY), restricted)).isInstanceOf(Decision.Skip.class);
+        // The claim is s3jars' own only as injected: pointed at another claim, it is an impostor.
+        ((ObjectNode) injected.at("/spec/volumes").findParent("claimName")).put("claimName", "team-b-claim");
+        Decision impostor = GUARD.check(injected, "spark-team-a", inForce(POLICY), restricted);
+        assertThat(impostor).isInstanceOf(Decision.Deny.class);
+        assertThat(((Decision.Deny) impostor).reason()).contains("persistentVolumeClaim.claimName differs");
+    }
+
+    @Test
     void changingAnyOneFieldOfTheSidecarMakesItAnImpostor() {
         ObjectNode injected = Defaulting.apply(inject(Fixtures.sparkPod(Fixtures.EXECUTOR), "sidecar"));
         JsonNode sidecar = injected.at("/spec/initContainers/0");

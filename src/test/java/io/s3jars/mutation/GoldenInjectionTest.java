@@ -71,7 +71,16 @@ public class GoldenInjectionTest {
                     ClusterView.EMPTY));
             cases.add(new Case("executor-sidecar" + suffix, shape.apply(sparkPod(EXECUTOR)), "spark-team-a", POLICY,
                     ClusterView.EMPTY));
+            cases.add(new Case("driver-csi" + suffix, csi(shape.apply(sparkPod(DRIVER))), "spark-team-a", POLICY,
+                    JARS_NODES));
+            cases.add(new Case("executor-csi" + suffix, csi(shape.apply(sparkPod(EXECUTOR))), "spark-team-a", POLICY,
+                    JARS_NODES));
         }
+        cases.add(new Case("driver-two-buckets-csi", csi(twoBuckets(sparkPod(DRIVER))), "spark-team-a", POLICY,
+                ClusterView.EMPTY));
+        // csi needs no hostPath and no privileged container: patched where Pod Security is restricted.
+        cases.add(new Case("executor-csi-pss-restricted", csi(sparkPod(EXECUTOR)), "spark-team-a", POLICY,
+                new StaticClusterView(List.of(), Map.of("spark-team-a", "restricted"))));
         // Mount-ready nodes exist, but none in the node group the pod's nodeSelector pins it to.
         cases.add(new Case("template-executor-other-node-group-sidecar", sparkPod(TEMPLATE_EXECUTOR), "spark-team-a",
                 POLICY, JARS_NODES));
@@ -189,6 +198,10 @@ public class GoldenInjectionTest {
     static ObjectNode withoutBucketLabel(ObjectNode pod) {
         ((ObjectNode) pod.path("metadata").path("labels")).remove(PodContract.BUCKET);
         return pod;
+    }
+
+    private static ObjectNode csi(ObjectNode pod) {
+        return annotate(pod, PodContract.MODE, "csi");
     }
 
     private static ObjectNode twoBuckets(ObjectNode pod) {

@@ -48,7 +48,7 @@ class PolicyParserTest {
                         + " sidecar, sparkContainers)",
                 "defaults.sidecar.imge is not a known field (known: allowRootSidecar, cacheSizeMiB, gid, image,"
                         + " imagePullPolicy, nativeSidecar, resources, uid)",
-                "buckets[0].regoin is not a known field (known: mountReadyLabels, name, nodeMountPath, prefix, region,"
+                "buckets[0].regoin is not a known field (known: csi, mountReadyLabels, name, nodeMountPath, prefix, region,"
                         + " sidecar)",
                 "bindings[0].namespace is not a known field (known: buckets, name, namespaces, serviceAccounts)");
     }
@@ -74,7 +74,7 @@ class PolicyParserTest {
                     buckets: [other]
                 """);
         assertThat(errors).contains(
-                "defaults.mode 'fast' must be one of auto|hostpath|sidecar",
+                "defaults.mode 'fast' must be one of auto|hostpath|sidecar|csi",
                 "defaults.mountPath 'mnt/s3' must be an absolute path without a trailing '/' or '//' (and not '/')",
                 "defaults.allowModeOverride must be true or false",
                 "defaults.sidecar.image 'a b' is not an image reference",
@@ -415,6 +415,17 @@ class PolicyParserTest {
         PolicyResult result = PolicyParser.parse(yaml);
         assertThat(result).isInstanceOf(PolicyResult.Valid.class);
         return ((PolicyResult.Valid) result).policy();
+    }
+
+    @Test
+    void aBucketsCsiClaimDefaultsToS3jarsBucketAndMustBeAnObjectName() {
+        PolicySnapshot policy = valid(HEADER + "defaults: {mode: csi, allowModeOverride: false}\n"
+                + "buckets: [{name: jars, nodeMountPath: /mnt/jars}, {name: libs, nodeMountPath: /mnt/libs,"
+                + " csi: {claimName: shared-libs}}]\n");
+        assertThat(policy.bucket("jars").orElseThrow().csi().claimName()).isEqualTo("s3jars-jars");
+        assertThat(policy.bucket("libs").orElseThrow().csi().claimName()).isEqualTo("shared-libs");
+        assertThat(errors(HEADER + "buckets: [{name: jars, csi: {claimName: Bad_Name}}]\n"))
+                .anyMatch(e -> e.startsWith("buckets[0].csi.claimName"));
     }
 
     @Test

@@ -319,7 +319,7 @@ class RandomPodShapesTest {
             }
             case 1 -> labels.remove("s3jars.io/bucket");
             case 2 -> metadata.withObject("annotations").put("s3jars.io/mode",
-                    List.of("hostpath", "sidecar", "auto").get(random.nextInt(3)));
+                    List.of("hostpath", "sidecar", "auto", "csi").get(random.nextInt(4)));
             default -> { }
         }
         if (random.nextInt(4) == 0) {
