@@ -1,6 +1,8 @@
 package io.s3jars.guard;
 
 import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.node.ArrayNode;
+import com.fasterxml.jackson.databind.node.JsonNodeFactory;
 import java.util.Iterator;
 import java.util.Map;
 import java.util.Optional;
@@ -22,6 +24,17 @@ final class InjectedElementDiff {
     /** Probe fields the API server sets when absent, with the value it sets. */
     private static final Map<String, Integer> PROBE_DEFAULTS = Map.of("timeoutSeconds", 1, "successThreshold", 1);
     private static final Set<String> PROBES = Set.of("startupProbe", "livenessProbe", "readinessProbe");
+    /**
+     * What the EKS identity webhooks (IAM roles for service accounts, EKS Pod Identity) add to every
+     * container of a pod whose service account has a role: the sidecar needs them to reach S3 as the
+     * pod, and they name only the pod's own identity, which IAM then checks.
+     */
+    private static final Set<String> IDENTITY_ENV = Set.of("AWS_ROLE_ARN", "AWS_WEB_IDENTITY_TOKEN_FILE",
+            "AWS_STS_REGIONAL_ENDPOINTS", "AWS_REGION", "AWS_DEFAULT_REGION", "AWS_CONTAINER_CREDENTIALS_FULL_URI",
+            "AWS_CONTAINER_AUTHORIZATION_TOKEN_FILE");
+    private static final Map<String, String> IDENTITY_MOUNTS = Map.of(
+            "aws-iam-token", "/var/run/secrets/eks.amazonaws.com/serviceaccount",
+            "eks-pod-identity-token", "/var/run/secrets/pods.eks.amazonaws.com/serviceaccount");
 
     private InjectedElementDiff() {
     }
@@ -66,6 +79,9 @@ final class InjectedElementDiff {
             return Optional.empty();
         }
         if (expected.isArray()) {
+            if (kind == Kind.CONTAINER && path.equals("volumeMounts") && actual.isArray()) {
+                actual = withoutIdentityMounts(actual);
+            }
             if (!actual.isArray() || actual.size() != expected.size()) {
                 return Optional.of(name(path));
             }
@@ -89,6 +105,9 @@ final class InjectedElementDiff {
             return false;
         }
         if (path.isEmpty()) {
+            if (field.equals("env")) {
+                return identityEnvOnly(value);
+            }
             String expected = CONTAINER_DEFAULTS.get(field);
             return expected != null && value.isTextual() && expected.equals(value.asText());
         }
@@ -101,6 +120,32 @@ final class InjectedElementDiff {
             return value.equals(root.path("resources").path("limits").get(field));
         }
         return false;
+    }
+
+    private static boolean identityEnvOnly(JsonNode env) {
+        if (!env.isArray()) {
+            return false;
+        }
+        for (JsonNode variable : env) {
+            if (!IDENTITY_ENV.contains(variable.path("name").asText())) {
+                return false;
+            }
+        }
+        return true;
+    }
+
+    /** The mounts without the identity webhooks' read-only token mounts, at their own paths. */
+    private static JsonNode withoutIdentityMounts(JsonNode mounts) {
+        ArrayNode kept = JsonNodeFactory.instance.arrayNode();
+        for (JsonNode mount : mounts) {
+            String path = IDENTITY_MOUNTS.get(mount.path("name").asText());
+            boolean identity = path != null && path.equals(mount.path("mountPath").asText())
+                    && mount.path("readOnly").asBoolean(false);
+            if (!identity) {
+                kept.add(mount);
+            }
+        }
+        return kept;
     }
 
     private static String join(String path, String field) {

@@ -113,6 +113,28 @@ class PodGuardTest {
         }
     }
 
+    /** The EKS identity webhook gives every container the pod's role; the sidecar needs it and stays s3jars'. */
+    @Test
+    void whatTheEksIdentityWebhookAddsToTheSidecarIsTolerated() {
+        ObjectNode pod = Defaulting.apply(inject(Fixtures.sparkPod(Fixtures.EXECUTOR), "sidecar"));
+        ObjectNode spec = (ObjectNode) pod.get("spec");
+        spec.withArray("volumes").addObject().put("name", "aws-iam-token").putObject("projected").putArray("sources")
+                .addObject().putObject("serviceAccountToken").put("audience", "sts.amazonaws.com").put("path", "token");
+        for (String list : List.of("initContainers", "containers")) {
+            for (JsonNode container : spec.path(list)) {
+                ArrayNode env = ((ObjectNode) container).withArray("env");
+                env.addObject().put("name", "AWS_ROLE_ARN").put("value", "arn:aws:iam::111122223333:role/spark");
+                env.addObject().put("name", "AWS_WEB_IDENTITY_TOKEN_FILE")
+                        .put("value", "/var/run/secrets/eks.amazonaws.com/serviceaccount/token");
+                ((ObjectNode) container).withArray("volumeMounts").addObject().put("name", "aws-iam-token")
+                        .put("mountPath", "/var/run/secrets/eks.amazonaws.com/serviceaccount").put("readOnly", true);
+            }
+        }
+        assertThat(check(pod, "spark-team-a")).isInstanceOf(Decision.Skip.class);
+        ((ArrayNode) pod.at("/spec/initContainers/0/env")).addObject().put("name", "AWS_ENDPOINT_URL").put("value", "x");
+        assertThat(check(pod, "spark-team-a")).isInstanceOf(Decision.Deny.class);
+    }
+
     @Test
     void anImpostorSidecarDeclaredByThePodIsNeverKept() {
         ObjectNode pod = Fixtures.sparkPod(Fixtures.EXECUTOR);

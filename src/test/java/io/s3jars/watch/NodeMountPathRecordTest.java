@@ -46,8 +46,9 @@ class NodeMountPathRecordTest {
 
     @Test
     void aRetiredPathStaysProtectedAcrossRestartsAndReplicas() {
+        // As the chart creates it: no data, so that upgrades never write an empty record back.
         client.configMaps().inNamespace(NAMESPACE).resource(new ConfigMapBuilder().withNewMetadata().withName(NAME)
-                .endMetadata().withData(Map.of("paths", "")).build()).create();
+                .endMetadata().build()).create();
         PolicyStore first = replica();
         first.offer(WITH_SHARED_LIBS, "first policy");
         await().atMost(Duration.ofSeconds(5)).until(() -> recorded().contains("/mnt/shared-libs"));
