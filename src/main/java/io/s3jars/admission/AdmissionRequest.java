@@ -17,9 +17,10 @@ import java.util.function.Predicate;
  * @param namespace   {@code request.namespace}; the object's own is empty for generateName pods
  * @param subResource {@code request.subResource}, empty for the object itself
  * @param object      null for DELETE
+ * @param oldObject   the object before an UPDATE, where the endpoint's reader keeps it; else null
  */
 public record AdmissionRequest(String uid, String namespace, String name, String operation, String subResource,
-        boolean dryRun, String resource, ObjectNode object) {
+        boolean dryRun, String resource, ObjectNode object, ObjectNode oldObject) {
 
     public static final String API_VERSION = "admission.k8s.io/v1";
 
@@ -97,9 +98,11 @@ public record AdmissionRequest(String uid, String namespace, String name, String
         }
         String namespace = optionalText(request, "namespace");
         String subResource = optionalText(request, "subResource");
+        JsonNode oldObject = request.get("oldObject");
         return new AdmissionRequest(uid, namespace, optionalText(request, "name"), operation, subResource,
                 request.path("dryRun").asBoolean(false), resource,
-                object == null || object.isNull() ? null : (ObjectNode) object);
+                object == null || object.isNull() ? null : (ObjectNode) object,
+                oldObject instanceof ObjectNode old ? old : null);
     }
 
     private static void requireText(JsonNode node, String field, String expected) throws BadReview {

@@ -32,11 +32,12 @@ final class ReviewReader {
     /** What {@code /mutate} never reads: the request's metadata and the pod's subtrees {@link PodContract} lists. */
     static final Skips NOT_READ = notRead();
     /**
-     * What {@code /validate} never reads: only the request's metadata. The guard checks every
-     * container field Pod Security does (ports, probes, lifecycle hooks) and compares s3jars'
-     * own containers whole, so the pod stays complete.
+     * What {@code /validate} never reads: who asked, the options and the managed fields. The guard
+     * checks every container field Pod Security does (ports, probes, lifecycle hooks) and compares
+     * s3jars' own containers whole, so the pod stays complete; on a pod UPDATE it compares the
+     * images with the old object's.
      */
-    static final Skips NOT_READ_BY_VALIDATION = requestMetadataOnly();
+    static final Skips NOT_READ_BY_VALIDATION = notReadByValidation();
 
     private static final JsonNodeFactory NODES = JsonNodeFactory.instance;
 
@@ -121,6 +122,16 @@ final class ReviewReader {
         request.skip("oldObject");
         request.skip("options");
         request.path("object").path("metadata").skip("managedFields");
+        return root;
+    }
+
+    private static Skips notReadByValidation() {
+        Skips root = new Skips();
+        Skips request = root.path("request");
+        request.skip("userInfo");
+        request.skip("options");
+        request.path("object").path("metadata").skip("managedFields");
+        request.path("oldObject").path("metadata").skip("managedFields");
         return root;
     }
 

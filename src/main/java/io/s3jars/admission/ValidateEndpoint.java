@@ -20,9 +20,11 @@ import java.util.Locale;
 /**
  * {@code POST /validate}, the one validating endpoint; the request's resource, subresource and
  * namespace decide what is checked. Edits of the policy ConfigMap are parsed with the loader's
- * own parser, so {@code kubectl apply} of a broken policy fails up front. A pod CREATE, and the
- * pod of a {@code pods/ephemeralcontainers} UPDATE ({@code kubectl debug} adds containers that
- * way), go through the pod guard. Everything else is allowed untouched.
+ * own parser, so {@code kubectl apply} of a broken policy fails up front. A pod CREATE, the pod of
+ * a {@code pods/ephemeralcontainers} UPDATE ({@code kubectl debug} adds containers that way), and
+ * a pod UPDATE that changes a container's image (the one part of a running pod's containers that
+ * can change: swapping the sidecar's image would run other code privileged) go through the pod
+ * guard. Everything else is allowed untouched.
  */
 @ApplicationScoped
 public class ValidateEndpoint {
@@ -50,10 +52,13 @@ public class ValidateEndpoint {
         if (request.resource().equals("pods")) {
             boolean create = request.isCreate() && request.subResource().isEmpty();
             boolean debug = "UPDATE".equals(request.operation()) && EPHEMERAL_CONTAINERS.equals(request.subResource());
-            if (!create && !debug) {
+            boolean update = "UPDATE".equals(request.operation()) && request.subResource().isEmpty();
+            if (update && request.oldObject() != null && Images.same(request.oldObject(), request.object())) {
+                return new Decision.Skip("pod update changes no container image");
+            }
+            if (!create && !debug && !update) {
                 return new Decision.Skip("pod " + request.operation().toLowerCase(Locale.ROOT)
-                        + (request.subResource().isEmpty() ? "" : " of " + request.subResource())
-                        + " is not reviewed: a pod's volumes and security context cannot change after creation");
+                        + (request.subResource().isEmpty() ? "" : " of " + request.subResource()) + " is not reviewed");
             }
             return guard.check(request.object(), request.namespace(), policies.inForce(), cluster);
         }
