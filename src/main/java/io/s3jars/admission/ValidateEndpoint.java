@@ -40,7 +40,7 @@ public class ValidateEndpoint {
         this.policies = policies;
         this.config = config;
         this.cluster = cluster;
-        this.guard = new PodGuard(engine);
+        this.guard = new PodGuard(engine, config.guard().baseline());
     }
 
     void register(@Observes Router router, AdmissionLog log, VertxHttpConfig http) {

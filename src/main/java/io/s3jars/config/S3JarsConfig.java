@@ -31,6 +31,9 @@ public interface S3JarsConfig {
     @WithDefault("s3jars-node-mount-paths")
     String nodeMountPathRecord();
 
+    /** The validating guard for pods. */
+    Guard guard();
+
     /** How big a pod s3jars reviews; a bigger one is refused (422) before any other work. */
     Limits limits();
 
@@ -48,6 +51,16 @@ public interface S3JarsConfig {
         /** Key of the policy document in the ConfigMap. */
         @WithDefault("policy.yaml")
         String key();
+    }
+
+    interface Guard {
+        /**
+         * Pod Security baseline in s3jars namespaces ({@code S3JARS_GUARD_BASELINE}); the chart sets it
+         * from {@code webhook.guard.baseline}. Off, those namespaces get the carve-out and the node mount
+         * path control only.
+         */
+        @WithDefault("true")
+        boolean baseline();
     }
 
     interface Limits {

@@ -30,14 +30,23 @@ public final class PodGuard {
     static final int MAX_LISTED = 10;
 
     private final MutationEngine engine;
+    private final boolean baseline;
 
     public PodGuard(MutationEngine engine) {
+        this(engine, true);
+    }
+
+    /** @param baseline false to judge s3jars namespaces by the carve-out and the node mount paths only */
+    public PodGuard(MutationEngine engine, boolean baseline) {
         this.engine = engine;
+        this.baseline = baseline;
     }
 
     /** The decision on a pod CREATE, or on the pod of a {@code pods/ephemeralcontainers} UPDATE. */
     public Decision check(ObjectNode pod, String namespace, PolicyStore.InForce inForce, ClusterView cluster) {
-        GuardMode mode = cluster.guardMode(namespace);
+        GuardMode labelled = cluster.guardMode(namespace);
+        GuardMode mode = baseline || labelled == GuardMode.PATHS_ONLY || labelled == GuardMode.EXEMPT ? labelled
+                : GuardMode.EXEMPT;
         Optional<PolicySnapshot> policy = inForce.policy();
         try {
             Optional<Decision.Deny> tooBig = engine.limits().check(pod);
@@ -50,8 +59,8 @@ public final class PodGuard {
             };
             GuardedPod guarded = GuardedPod.of(pod, carveOut.volumes(), carveOut.containers());
             List<Violation> denied = new ArrayList<>(HostPathGuard.check(guarded, inForce.nodeMountPathsSinceStart(),
-                    policy, mode == GuardMode.EXEMPT));
-            List<Violation> baseline = switch (mode) {
+                    policy, labelled == GuardMode.EXEMPT));
+            List<Violation> baselineViolations = switch (mode) {
                 case PATHS_ONLY, EXEMPT -> List.of();
                 case ENFORCE, WARN -> {
                     List<Violation> found = new ArrayList<>(carveOut.violations());
@@ -61,8 +70,8 @@ public final class PodGuard {
             };
             List<String> warnings = List.of();
             switch (mode) {
-                case ENFORCE -> denied.addAll(baseline);
-                case WARN -> warnings = baseline.stream().map(v -> "pod " + Bounded.text(guarded.name())
+                case ENFORCE -> denied.addAll(baselineViolations);
+                case WARN -> warnings = baselineViolations.stream().map(v -> "pod " + Bounded.text(guarded.name())
                         + " would violate the s3jars guard (Pod Security baseline): " + v).toList();
                 case PATHS_ONLY, EXEMPT -> {
                 }

@@ -164,6 +164,18 @@ class HelmChartTest {
     }
 
     @Test
+    void switchingBaselineOffDropsItsWebhookAndTellsTheApp() {
+        Rendered off = Rendered.chart(Map.of("webhook.guard.baseline", "false"));
+        assertThat(off.one(ValidatingWebhookConfiguration.class).getWebhooks()).extracting(ValidatingWebhook::getName)
+                .containsExactly("policy.s3jars.io", "hostpath-guard.s3jars.io");
+        Map<String, EnvVar> env = env(off.one(Deployment.class).getSpec().getTemplate().getSpec().getContainers().get(0));
+        assertThat(env.get("S3JARS_GUARD_BASELINE").getValue()).isEqualTo("false");
+        Map<String, EnvVar> on = env(Rendered.chart(Map.of()).one(Deployment.class).getSpec().getTemplate().getSpec()
+                .getContainers().get(0));
+        assertThat(on).doesNotContainKey("S3JARS_GUARD_BASELINE");
+    }
+
+    @Test
     void theRecordOfNodeMountPathsOutlivesAnUninstallAndIsTheOneTheAppWrites() {
         Rendered r = Rendered.chart(Map.of());
         ConfigMap record = r.all(ConfigMap.class).stream()

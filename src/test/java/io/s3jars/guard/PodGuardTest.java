@@ -250,6 +250,22 @@ class PodGuardTest {
     }
 
     @Test
+    void withBaselineSwitchedOffS3jarsNamespacesKeepTheCarveOutAndThePathControl() {
+        PodGuard pathsOnly = new PodGuard(ENGINE, false);
+        ObjectNode privileged = Fixtures.JSON.createObjectNode();
+        privileged.putObject("metadata").put("name", "p");
+        privileged.putObject("spec").putArray("containers").addObject().put("name", "c")
+                .putObject("securityContext").put("privileged", true);
+        assertThat(pathsOnly.check(privileged, "spark-team-a", inForce(POLICY), inMode(nodes(), null)))
+                .isInstanceOf(Decision.Skip.class);
+        ObjectNode injected = inject(Fixtures.sparkPod(Fixtures.EXECUTOR), "hostpath");
+        assertThat(pathsOnly.check(injected, "spark-team-a", inForce(POLICY), inMode(nodes(), null)))
+                .isInstanceOf(Decision.Skip.class);
+        assertThat(pathsOnly.check(HostPathGuardTest.podWithHostPath("/proc/1/root"), "spark-team-a", inForce(POLICY),
+                inMode(nodes(), null))).isInstanceOf(Decision.Deny.class);
+    }
+
+    @Test
     void aMalformedPodIsRefusedNotSkipped() {
         ObjectNode pod = Fixtures.JSON.createObjectNode();
         pod.putObject("metadata").put("name", "p");
