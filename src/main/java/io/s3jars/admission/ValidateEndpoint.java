@@ -3,11 +3,14 @@ package io.s3jars.admission;
 import com.fasterxml.jackson.databind.JsonNode;
 import io.quarkus.vertx.http.runtime.VertxHttpConfig;
 import io.s3jars.cluster.ClusterView;
+import io.s3jars.cluster.GuardMode;
 import io.s3jars.config.S3JarsConfig;
+import io.s3jars.decision.Bounded;
 import io.s3jars.decision.Decision;
 import io.s3jars.decision.DenyCode;
 import io.s3jars.guard.PodGuard;
 import io.s3jars.mutation.MutationEngine;
+import io.s3jars.mutation.PodContract;
 import io.s3jars.policy.PolicyParser;
 import io.s3jars.policy.PolicyResult;
 import io.s3jars.policy.PolicyStore;
@@ -30,6 +33,8 @@ import java.util.Locale;
 public class ValidateEndpoint {
 
     static final String EPHEMERAL_CONTAINERS = "ephemeralcontainers";
+    static final String EXEC = "exec";
+    static final String ATTACH = "attach";
 
     private final PolicyStore policies;
     private final S3JarsConfig config;
@@ -49,6 +54,9 @@ public class ValidateEndpoint {
     }
 
     Decision decide(AdmissionRequest request) {
+        if (request.resource().equals("pods") && "CONNECT".equals(request.operation())) {
+            return connect(request);
+        }
         if (request.resource().equals("pods")) {
             boolean create = request.isCreate() && request.subResource().isEmpty();
             boolean debug = "UPDATE".equals(request.operation()) && EPHEMERAL_CONTAINERS.equals(request.subResource());
@@ -66,6 +74,22 @@ public class ValidateEndpoint {
             return new Decision.Skip("operation " + request.operation() + " is not reviewed");
         }
         return policyEdit(request);
+    }
+
+    /**
+     * {@code kubectl exec} or {@code attach} into a container s3jars injected is refused in an
+     * enforcing s3jars namespace: the sidecar runs privileged, so a shell in it is root on the node.
+     */
+    private Decision connect(AdmissionRequest request) {
+        String container = request.object() == null ? "" : request.object().path("container").asText("");
+        boolean intoS3jars = (EXEC.equals(request.subResource()) || ATTACH.equals(request.subResource()))
+                && container.startsWith(PodContract.NAME_PREFIX);
+        if (intoS3jars && cluster.guardMode(request.namespace()) == GuardMode.ENFORCE) {
+            return new Decision.Deny(DenyCode.FORBIDDEN, request.subResource() + " into container "
+                    + Bounded.text(container) + " of pod " + Bounded.text(request.name()) + " is refused: s3jars"
+                    + " injected it and it runs privileged; debug the Spark containers instead", List.of());
+        }
+        return new Decision.Skip("not into a container s3jars injected");
     }
 
     private Decision policyEdit(AdmissionRequest request) {

@@ -55,6 +55,19 @@ class ValidatePodUpdatesTest {
         assertThat(((Decision.Skip) skipped).reason()).contains("changes no container image");
     }
 
+    @Test
+    void aShellInTheSidecarIsRefusedAndOneInTheSparkContainerIsNot() throws Exception {
+        for (String subResource : List.of("exec", "attach")) {
+            ObjectNode options = Fixtures.JSON.createObjectNode().put("kind", "PodExecOptions")
+                    .put("container", "s3jars-mount-spark-jars-bucket");
+            Decision decision = decide(review("CONNECT", subResource, options, null));
+            assertThat(decision).as(subResource).isInstanceOf(Decision.Deny.class);
+            assertThat(((Decision.Deny) decision).reason()).contains("runs privileged");
+        }
+        ObjectNode spark = Fixtures.JSON.createObjectNode().put("kind", "PodExecOptions").put("container", "executor");
+        assertThat(decide(review("CONNECT", "exec", spark, null))).isInstanceOf(Decision.Skip.class);
+    }
+
     private Decision decide(String review) throws BadReview {
         byte[] body = review.getBytes(StandardCharsets.UTF_8);
         return endpoint.decide(AdmissionRequest.parse(body, 0, body.length,
@@ -79,7 +92,9 @@ class ValidatePodUpdatesTest {
                 .put("namespace", "spark-team-a").put("subResource", subResource);
         request.putObject("resource").put("group", "").put("version", "v1").put("resource", "pods");
         request.set("object", object);
-        request.set("oldObject", oldObject);
+        if (oldObject != null) {
+            request.set("oldObject", oldObject);
+        }
         return review.toString();
     }
 

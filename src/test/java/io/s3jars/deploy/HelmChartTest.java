@@ -102,10 +102,13 @@ class HelmChartTest {
         assertThat(policy.getFailurePolicy()).isEqualTo("Ignore");
         ValidatingWebhook baseline = validating.get(1);
         assertThat(baseline.getObjectSelector()).isNull();
-        assertThat(baseline.getMatchConditions()).singleElement().extracting(c -> c.getExpression()).asString()
-                .startsWith("request.operation != 'UPDATE' ||").contains("oldObject.spec.containers.map(c, c.image)");
+        assertThat(baseline.getMatchConditions()).extracting(c -> c.getExpression()).satisfiesExactly(
+                images -> assertThat(images).startsWith("request.operation != 'UPDATE' ||")
+                        .contains("oldObject.spec.containers.map(c, c.image)"),
+                exec -> assertThat(exec).contains("object.container.startsWith('s3jars-')"));
         assertThat(baseline.getRules()).extracting(rule -> rule.getOperations() + " " + rule.getResources())
-                .containsExactly("[CREATE] [pods]", "[UPDATE] [pods/ephemeralcontainers]", "[UPDATE] [pods]");
+                .containsExactly("[CREATE] [pods]", "[UPDATE] [pods/ephemeralcontainers]",
+                        "[CONNECT] [pods/exec, pods/attach]", "[UPDATE] [pods]");
         assertThat(expressions(baseline.getNamespaceSelector().getMatchExpressions())).containsExactly(
                 "s3jars.io/injection In [enabled]", "kubernetes.io/metadata.name NotIn [kube-system, s3jars-system]",
                 "s3jars.io/guard NotIn [exempt]");
@@ -281,7 +284,7 @@ class HelmChartTest {
         Rendered on = Rendered.chart(Map.of(), "1.28.0");
         assertThat(on.one(MutatingWebhookConfiguration.class).getWebhooks()).allMatch(w -> w.getMatchConditions().size() == 1);
         List<ValidatingWebhook> validating = on.one(ValidatingWebhookConfiguration.class).getWebhooks();
-        assertThat(validating).allMatch(w -> w.getMatchConditions().size() == 1);
+        assertThat(validating).allMatch(w -> !w.getMatchConditions().isEmpty());
         assertThat(validating).extracting(ValidatingWebhook::getFailurePolicy).containsExactly("Ignore", "Fail", "Fail");
 
         Rendered off = Rendered.chart(Map.of("webhook.matchConditions", "false"));
