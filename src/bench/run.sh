@@ -178,3 +178,9 @@ echo "== in-process mutation of the real executor pod (no HTTP)"
 mvn -B -q -ntp test-compile dependency:build-classpath -Dmdep.outputFile="$WORK/classpath" >"$WORK/mvn.log" 2>&1 \
   || { cat "$WORK/mvn.log"; exit 1; }
 taskset -c "$SERVER_CPU" java -cp "target/classes:target/test-classes:$(cat "$WORK/classpath")" io.s3jars.bench.EngineMicrobenchmark
+
+echo
+echo "== the most expensive reviews within 3 MiB, one request each (in process, the chart's heap settings)"
+echo "   target: under 20 ms and 16 MiB allocated per request"
+taskset -c "$SERVER_CPU" java $JAVA_OPTS -cp "target/classes:target/test-classes:$(cat "$WORK/classpath")" \
+  io.s3jars.admission.WorstCaseBenchmark

@@ -5,6 +5,7 @@ import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import io.s3jars.decision.Bounded;
 import io.s3jars.mutation.PodContract;
+import io.s3jars.mutation.PodLimits;
 import java.io.IOException;
 import java.util.List;
 import java.util.Optional;
@@ -31,7 +32,7 @@ public record AdmissionRequest(String uid, String namespace, String name, String
      * Duplicate keys are refused: two readers of one document must not see two different pods.
      * Subtrees that no decision on {@code /mutate} reads are left out of the tree.
      */
-    private static final ReviewReader MUTATE_READER = new ReviewReader(ReviewReader.NOT_READ);
+    private static final ReviewReader MUTATE_READER = ReviewReader.forMutate(PodLimits.DEFAULT);
 
     public boolean isCreate() {
         return "CREATE".equals(operation);

@@ -26,7 +26,7 @@ public class MutateEndpoint {
     void register(@Observes Router router, AdmissionLog log,
             VertxHttpConfig http) {
         AdmissionRoute.register(router, "/mutate", AdmissionRoute.maxBodyBytes(http), log,
-                new ReviewReader(ReviewReader.NOT_READ), this::decide, "pods");
+                ReviewReader.forMutate(engine.limits()), this::decide, "pods");
     }
 
     Decision decide(AdmissionRequest request) {

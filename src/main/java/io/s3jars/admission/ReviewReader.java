@@ -11,6 +11,7 @@ import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.JsonNodeFactory;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import io.s3jars.mutation.PodContract;
+import io.s3jars.mutation.PodLimits;
 import java.io.IOException;
 import java.util.HashMap;
 import java.util.Map;
@@ -38,6 +39,20 @@ final class ReviewReader {
      * images with the old object's.
      */
     static final Skips NOT_READ_BY_VALIDATION = notReadByValidation();
+
+    /**
+     * The reader of {@code /mutate}: what it never reads left out, and the pod's lists kept only to
+     * one element past {@code limits}, so an oversized pod costs its tokens, not a tree of them, and
+     * is still refused by the limits' own check.
+     */
+    static ReviewReader forMutate(PodLimits limits) {
+        return new ReviewReader(withLimits(notRead(), limits));
+    }
+
+    /** The reader of {@code /validate}, with the same bound on the pod's lists. */
+    static ReviewReader forValidate(PodLimits limits) {
+        return new ReviewReader(withLimits(notReadByValidation(), limits));
+    }
 
     private static final JsonNodeFactory NODES = JsonNodeFactory.instance;
 
@@ -103,9 +118,14 @@ final class ReviewReader {
     private static ArrayNode array(JsonParser parser, Skips skips) throws IOException {
         ArrayNode array = NODES.arrayNode();
         Skips element = skips == null ? null : skips.element();
+        int keep = skips == null ? Integer.MAX_VALUE : skips.keep;
         JsonToken token;
         while ((token = parser.nextToken()) != JsonToken.END_ARRAY) {
-            array.add(value(parser, token, element));
+            if (array.size() >= keep) {
+                parser.skipChildren(); // past a limit: tokenized and checked, never built
+            } else {
+                array.add(value(parser, token, element));
+            }
         }
         return array;
     }
@@ -122,6 +142,16 @@ final class ReviewReader {
         request.skip("oldObject");
         request.skip("options");
         request.path("object").path("metadata").skip("managedFields");
+        return root;
+    }
+
+    private static Skips withLimits(Skips root, PodLimits limits) {
+        Skips spec = root.path("request").path("object").path("spec");
+        spec.path("volumes").keepAtMost(limits.maxVolumes() + 1);
+        for (String list : PodContract.CONTAINER_LISTS) {
+            Skips containers = spec.path(list).keepAtMost(limits.maxContainers() + 1);
+            containers.path(Skips.ELEMENT).path("volumeMounts").keepAtMost(limits.maxVolumeMounts() + 1);
+        }
         return root;
     }
 
@@ -163,6 +193,13 @@ final class ReviewReader {
         static final Skips ALL = new Skips();
 
         private final Map<String, Skips> below = new HashMap<>();
+        /** For a list: how many elements to build; the rest are skipped. */
+        private int keep = Integer.MAX_VALUE;
+
+        Skips keepAtMost(int elements) {
+            keep = elements;
+            return this;
+        }
 
         Skips path(String name) {
             return below.computeIfAbsent(name, n -> new Skips());

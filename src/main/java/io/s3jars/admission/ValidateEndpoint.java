@@ -11,6 +11,7 @@ import io.s3jars.decision.DenyCode;
 import io.s3jars.guard.PodGuard;
 import io.s3jars.mutation.MutationEngine;
 import io.s3jars.mutation.PodContract;
+import io.s3jars.mutation.PodLimits;
 import io.s3jars.policy.PolicyParser;
 import io.s3jars.policy.PolicyResult;
 import io.s3jars.policy.PolicyStore;
@@ -40,17 +41,19 @@ public class ValidateEndpoint {
     private final S3JarsConfig config;
     private final ClusterView cluster;
     private final PodGuard guard;
+    private final PodLimits limits;
 
     public ValidateEndpoint(PolicyStore policies, S3JarsConfig config, ClusterView cluster, MutationEngine engine) {
         this.policies = policies;
         this.config = config;
         this.cluster = cluster;
         this.guard = new PodGuard(engine, config.guard().baseline());
+        this.limits = engine.limits();
     }
 
     void register(@Observes Router router, AdmissionLog log, VertxHttpConfig http) {
         AdmissionRoute.register(router, "/validate", AdmissionRoute.maxBodyBytes(http), log,
-                new ReviewReader(ReviewReader.NOT_READ_BY_VALIDATION), this::decide, "configmaps", "pods");
+                ReviewReader.forValidate(limits), this::decide, "configmaps", "pods");
     }
 
     Decision decide(AdmissionRequest request) {

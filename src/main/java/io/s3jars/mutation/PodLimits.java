@@ -61,8 +61,9 @@ public record PodLimits(int maxContainers, int maxVolumes, int maxVolumeMounts, 
     }
 
     private static Optional<Decision.Deny> over(String what, int count, int limit, String setting) {
-        return Optional.of(new Decision.Deny(DenyCode.INVALID, "the pod has " + count + " " + what + "; s3jars reviews"
-                + " pods with at most " + limit + " (" + setting + "), far more than a Spark pod needs: check the pod"
-                + " template, or ask the platform team to raise the limit", List.of()));
+        // "more than": the admission reader stops building a list one element past its limit.
+        return Optional.of(new Decision.Deny(DenyCode.INVALID, "the pod has more than " + limit + " " + what
+                + "; s3jars reviews pods with at most " + limit + " (" + setting + "), far more than a Spark pod needs:"
+                + " check the pod template, or ask the platform team to raise the limit", List.of()));
     }
 }

@@ -43,7 +43,7 @@ class PodLimitsTest {
         for (int i = 0; i < 300; i++) {
             volumes.with("spec").withArray("volumes").addObject().put("name", "v" + i).putObject("emptyDir");
         }
-        assertThat(reason(volumes)).contains("302 volumes").contains("S3JARS_LIMITS_MAX_VOLUMES");
+        assertThat(reason(volumes)).contains("more than 256 volumes").contains("S3JARS_LIMITS_MAX_VOLUMES");
         ObjectNode mounts = Fixtures.sparkPod(Fixtures.EXECUTOR);
         ArrayNode list = ((ObjectNode) mounts.at("/spec/containers/0")).withArray("volumeMounts");
         for (int i = 0; i < 2_000; i++) {
