@@ -1,7 +1,10 @@
 package io.s3jars.cli;
 
+import com.fasterxml.jackson.core.JsonParser;
+import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import com.fasterxml.jackson.dataformat.yaml.YAMLFactory;
 import com.fasterxml.jackson.dataformat.yaml.YAMLGenerator;
@@ -12,124 +15,270 @@ import io.s3jars.decision.Decision;
 import io.s3jars.mutation.MutationEngine;
 import io.s3jars.policy.PolicyParser;
 import io.s3jars.policy.PolicyResult;
+import io.s3jars.policy.PolicySnapshot;
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.PrintStream;
 import java.nio.file.Files;
+import java.nio.file.NoSuchFileException;
 import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.List;
 import java.util.Optional;
+import java.util.concurrent.Callable;
+import java.util.stream.Collectors;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Option;
 
 /**
- * {@code inject}: runs the webhook's engine on a pod file and prints the result, like
- * {@code istioctl kube-inject}. Opens no port. Exit codes: 0 allowed (patched or untouched),
- * 3 denied, 2 bad input.
+ * {@code inject}: runs the webhook's engine on the pods of a file and prints the result, like
+ * {@code istioctl kube-inject}. Opens no port. Reads what {@code kubectl} writes: one or several
+ * YAML or JSON documents, {@code kind: List}, an AdmissionReview, a Pod, or a workload with a pod
+ * template (Deployment, StatefulSet, DaemonSet, ReplicaSet, Job, CronJob), whose template is
+ * injected as the pods it creates would be. Everything else is printed unchanged.
  */
-public final class InjectCommand {
+@Command(name = "inject", mixinStandardHelpOptions = true, sortOptions = false,
+        description = "Show what s3jars does to the pods of a file, without a cluster.",
+        footer = "Exit status: 0 allowed (patched or unchanged), 3 a pod is denied, 2 bad input.")
+public final class InjectCommand implements Callable<Integer> {
 
-
-    private static final String USAGE = "usage: inject --policy FILE -f POD_FILE|- [--namespace NS] [--nodes FILE] [--patch]";
+    /**
+     * Strings that look like numbers or booleans stay quoted: Kubernetes' typed decoders refuse
+     * {@code spark-exec-id: 1} for a label, and {@code - 1024} for an argument.
+     */
     private static final ObjectMapper YAML = new ObjectMapper(new YAMLFactory()
             .disable(YAMLGenerator.Feature.WRITE_DOC_START_MARKER)
-            .enable(YAMLGenerator.Feature.MINIMIZE_QUOTES));
+            .enable(YAMLGenerator.Feature.MINIMIZE_QUOTES)
+            .enable(YAMLGenerator.Feature.ALWAYS_QUOTE_NUMBERS_AS_STRINGS));
     private static final ObjectMapper JSON = new ObjectMapper();
+    private static final List<String> TEMPLATE_KINDS = List.of("Deployment", "StatefulSet", "DaemonSet", "ReplicaSet",
+            "ReplicationController", "Job");
 
-    private InjectCommand() {
+    @Option(names = "--policy", required = true, paramLabel = "FILE", description = "The s3jars policy (YAML).")
+    Path policy;
+
+    @Option(names = {"-f", "--filename"}, required = true, paramLabel = "FILE",
+            description = "Pods or workloads, YAML or JSON, several documents allowed; - for standard input.")
+    String input;
+
+    @Option(names = {"-n", "--namespace"}, paramLabel = "NS",
+            description = "Namespace of the pods; else the review's, the object's, or default.")
+    String namespace;
+
+    @Option(names = "--nodes", paramLabel = "FILE",
+            description = "Nodes as kubectl get nodes -o yaml prints them, for auto mode.")
+    Path nodes;
+
+    @Option(names = "--patch", description = "Print the JSON Patch instead of the object (a single object only).")
+    boolean patchOnly;
+
+    private final InputStream stdin;
+    private final PrintStream out;
+    private final PrintStream err;
+
+    private InjectCommand(InputStream stdin, PrintStream out, PrintStream err) {
+        this.stdin = stdin;
+        this.out = out;
+        this.err = err;
     }
 
     public static int run(String[] args, InputStream stdin, PrintStream out, PrintStream err) {
-        Arguments parsed;
-        try {
-            parsed = Arguments.parse(args);
-        } catch (IllegalArgumentException e) {
-            err.println(e.getMessage());
-            err.println(USAGE);
+        return Commands.execute(new InjectCommand(stdin, out, err), args, out, err);
+    }
+
+    @Override
+    public Integer call() {
+        Optional<PolicySnapshot> snapshot = readPolicy();
+        if (snapshot.isEmpty()) {
             return ExitCodes.BAD_INPUT;
         }
+        List<JsonNode> documents;
+        ClusterView cluster;
         try {
-            PolicyResult policy = PolicyParser.parse(Files.readString(parsed.policy));
-            if (policy instanceof PolicyResult.Invalid invalid) {
-                err.println("invalid policy " + parsed.policy + ":");
+            documents = readDocuments();
+            cluster = nodes == null ? ClusterView.EMPTY : StaticClusterView.ofNodes(NodeFiles.read(nodes));
+        } catch (InputProblem problem) {
+            err.println(problem.getMessage());
+            return ExitCodes.BAD_INPUT;
+        } catch (RuntimeException e) {
+            err.println("cannot read the nodes file " + nodes + ": " + e.getMessage());
+            return ExitCodes.BAD_INPUT;
+        }
+        if (patchOnly && documents.size() != 1) {
+            err.println("--patch needs a single object; " + label() + " holds " + documents.size());
+            return ExitCodes.BAD_INPUT;
+        }
+        Injector injector = new Injector(new MutationEngine(), snapshot.get(), cluster, Optional.ofNullable(namespace)
+                .filter(n -> !n.isEmpty()), err);
+        List<String> printed = new ArrayList<>();
+        boolean denied = false;
+        for (JsonNode document : documents) {
+            Injector.Result result = injector.inject(document);
+            denied |= result.denied();
+            try {
+                printed.add(patchOnly ? JSON.writerWithDefaultPrettyPrinter().writeValueAsString(result.patch()) + "\n"
+                        : YAML.writeValueAsString(result.document()));
+            } catch (JsonProcessingException e) {
+                throw new IllegalStateException("cannot write the result", e);
+            }
+        }
+        out.print(String.join("---\n", printed));
+        return denied ? ExitCodes.DENIED : ExitCodes.OK;
+    }
+
+    private Optional<PolicySnapshot> readPolicy() {
+        try {
+            PolicyResult result = PolicyParser.parse(Files.readString(policy));
+            if (result instanceof PolicyResult.Invalid invalid) {
+                err.println("invalid policy " + policy + ":");
                 invalid.errors().forEach(e -> err.println("  " + e));
-                return ExitCodes.BAD_INPUT;
+                return Optional.empty();
             }
-            JsonNode input = YAML.readTree(parsed.pod.equals("-") ? stdin : Files.newInputStream(Path.of(parsed.pod)));
-            boolean review = input != null && "AdmissionReview".equals(input.path("kind").asText());
-            Optional<String> reviewNamespace = review ? text(input.path("request").path("namespace")) : Optional.empty();
-            if (review) {
-                input = input.path("request").path("object");
-            }
-            if (input == null || !input.isObject() || !"Pod".equals(input.path("kind").asText("Pod"))) {
-                err.println(parsed.pod + " holds no Pod");
-                return ExitCodes.BAD_INPUT;
-            }
-            ObjectNode pod = (ObjectNode) input;
-            String namespace = parsed.namespace.or(() -> reviewNamespace)
-                    .or(() -> text(pod.path("metadata").path("namespace"))).orElse("default");
-            ClusterView cluster = parsed.nodes.<ClusterView>map(n -> StaticClusterView.ofNodes(NodeFiles.read(n)))
-                    .orElse(ClusterView.EMPTY);
-            Decision decision = new MutationEngine().decide(pod, namespace,
-                    Optional.of(((PolicyResult.Valid) policy).policy()), cluster);
-            return print(decision, pod, parsed.patchOnly, out, err);
-        } catch (IOException | RuntimeException e) {
-            err.println("cannot read input: " + e.getMessage());
-            return ExitCodes.BAD_INPUT;
+            return Optional.of(((PolicyResult.Valid) result).policy());
+        } catch (NoSuchFileException e) {
+            err.println("cannot read the policy file " + policy + ": no such file");
+        } catch (IOException e) {
+            err.println("cannot read the policy file " + policy + ": " + e.getMessage());
         }
+        return Optional.empty();
     }
 
-    /** A namespace field as written; absent, empty or not a string counts as unset, so the next source is asked. */
-    private static Optional<String> text(JsonNode field) {
-        return field.isTextual() && !field.asText().isEmpty() ? Optional.of(field.asText()) : Optional.empty();
-    }
-
-    private static int print(Decision decision, ObjectNode pod, boolean patchOnly, PrintStream out, PrintStream err)
-            throws IOException {
-        if (decision instanceof Decision.Deny deny) {
-            err.println("denied (" + deny.code() + "): " + deny.reason());
-            return ExitCodes.DENIED;
+    /** Every document of the input, lists flattened; empty documents dropped. */
+    private List<JsonNode> readDocuments() {
+        byte[] content;
+        try {
+            content = input.equals("-") ? stdin.readAllBytes() : Files.readAllBytes(Path.of(input));
+        } catch (NoSuchFileException e) {
+            throw new InputProblem("cannot read " + label() + ": no such file");
+        } catch (IOException e) {
+            throw new InputProblem("cannot read " + label() + ": " + e.getMessage());
         }
-        if (decision instanceof Decision.Skip skip) {
-            err.println("unchanged: " + skip.reason());
-            out.print(patchOnly ? "[]\n" : YAML.writeValueAsString(pod));
-            return 0;
-        }
-        Decision.Patch patch = (Decision.Patch) decision;
-        patch.warnings().forEach(w -> err.println("warning: " + w));
-        err.println("mode: " + patch.mode().label() + ", buckets: " + String.join(",", patch.buckets()));
-        out.print(patchOnly ? JSON.writerWithDefaultPrettyPrinter().writeValueAsString(patch.operations()) + "\n"
-                : YAML.writeValueAsString(patch.mutatedPod()));
-        return 0;
-    }
-
-    private static final class Arguments {
-        Path policy;
-        String pod;
-        Optional<String> namespace = Optional.empty();
-        Optional<Path> nodes = Optional.empty();
-        boolean patchOnly;
-
-        static Arguments parse(String[] args) {
-            Arguments a = new Arguments();
-            for (int i = 0; i < args.length; i++) {
-                switch (args[i]) {
-                    case "--policy" -> a.policy = Path.of(value(args, ++i, "--policy"));
-                    case "-f", "--filename" -> a.pod = value(args, ++i, "-f");
-                    case "--namespace", "-n" -> a.namespace = Optional.of(value(args, ++i, "--namespace"));
-                    case "--nodes" -> a.nodes = Optional.of(Path.of(value(args, ++i, "--nodes")));
-                    case "--patch" -> a.patchOnly = true;
-                    default -> throw new IllegalArgumentException("unknown argument " + args[i]);
+        List<JsonNode> documents = new ArrayList<>();
+        try (JsonParser parser = YAML.getFactory().createParser(content)) {
+            while (parser.nextToken() != null) {
+                JsonNode document = YAML.readTree(parser);
+                if (document != null && !document.isNull() && !document.isMissingNode()) {
+                    flatten(document, documents);
                 }
             }
-            if (a.policy == null || a.pod == null) {
-                throw new IllegalArgumentException("--policy and -f are required");
-            }
-            return a;
+        } catch (JsonProcessingException e) {
+            throw new InputProblem(label() + " is not valid YAML or JSON: " + oneLine(e));
+        } catch (IOException e) {
+            throw new InputProblem("cannot read " + label() + ": " + e.getMessage());
+        }
+        if (documents.isEmpty()) {
+            throw new InputProblem(label() + " holds no object");
+        }
+        return documents;
+    }
+
+    /**
+     * The parser's message on one line: the YAML parser's own lines that quote its internals
+     * ({@code in 'reader'}) and the source excerpt under them are dropped, the position kept.
+     */
+    static String oneLine(JsonProcessingException e) {
+        String text = Arrays.stream(String.valueOf(e.getOriginalMessage()).split("\n"))
+                .filter(line -> !line.isBlank() && !Character.isWhitespace(line.charAt(0)))
+                .collect(Collectors.joining("; "));
+        return text + (e.getLocation() == null ? ""
+                : " (line " + e.getLocation().getLineNr() + ", column " + e.getLocation().getColumnNr() + ")");
+    }
+
+    private static void flatten(JsonNode document, List<JsonNode> documents) {
+        if (document.path("kind").asText().endsWith("List") && document.path("items").isArray()) {
+            document.path("items").forEach(item -> flatten(item, documents));
+        } else {
+            documents.add(document);
+        }
+    }
+
+    private String label() {
+        return input.equals("-") ? "standard input" : input;
+    }
+
+    /** A problem with the input files, said in one line. */
+    private static final class InputProblem extends RuntimeException {
+        InputProblem(String message) {
+            super(message, null, false, false);
+        }
+    }
+
+    /** Runs the engine on one document, wherever its pod is. */
+    private record Injector(MutationEngine engine, PolicySnapshot policy, ClusterView cluster,
+            Optional<String> namespaceFlag, PrintStream err) {
+
+        record Result(JsonNode document, ArrayNode patch, boolean denied) {
         }
 
-        private static String value(String[] args, int i, String flag) {
-            if (i >= args.length) {
-                throw new IllegalArgumentException(flag + " needs a value");
+        Result inject(JsonNode document) {
+            String kind = document.path("kind").asText("");
+            String name = kind + " " + document.path("metadata").path("name").asText(
+                    document.path("metadata").path("generateName").asText("") + "*");
+            if (kind.equals("AdmissionReview")) {
+                JsonNode pod = document.path("request").path("object");
+                Optional<String> reviewNamespace = text(document.path("request").path("namespace"));
+                if (!pod.isObject()) {
+                    err.println(name + ": holds no pod; printed unchanged");
+                    return new Result(document, JSON.createArrayNode(), false);
+                }
+                return pod("AdmissionReview's pod", (ObjectNode) pod.deepCopy(), reviewNamespace, "");
             }
-            return args[i];
+            if (kind.equals("Pod") || kind.isEmpty() && document.path("spec").has("containers")) {
+                return pod(name, (ObjectNode) document.deepCopy(), Optional.empty(), "");
+            }
+            String templatePath = TEMPLATE_KINDS.contains(kind) ? "/spec/template"
+                    : kind.equals("CronJob") ? "/spec/jobTemplate/spec/template" : null;
+            if (templatePath != null && document.at(templatePath).isObject()) {
+                return template(name, (ObjectNode) document.deepCopy(), templatePath);
+            }
+            err.println(name + ": " + (kind.equals("SparkApplication")
+                    ? "s3jars injects the driver and executor pods the Spark operator creates, not the"
+                            + " SparkApplication; give them the labels in spec.driver.labels and spec.executor.labels"
+                    : "not a pod or a workload with a pod template") + "; printed unchanged");
+            return new Result(document, JSON.createArrayNode(), false);
+        }
+
+        private Result template(String name, ObjectNode workload, String templatePath) {
+            ObjectNode template = (ObjectNode) workload.at(templatePath);
+            ObjectNode pod = JSON.createObjectNode().put("apiVersion", "v1").put("kind", "Pod");
+            pod.set("metadata", template.path("metadata").isObject() ? template.get("metadata")
+                    : JSON.createObjectNode());
+            pod.set("spec", template.path("spec"));
+            Optional<String> objectNamespace = text(workload.path("metadata").path("namespace"));
+            Result result = pod(name, pod, objectNamespace, templatePath);
+            if (result.document() instanceof ObjectNode mutated && mutated != pod) {
+                template.set("metadata", mutated.get("metadata"));
+                template.set("spec", mutated.get("spec"));
+            }
+            return new Result(workload, result.patch(), result.denied());
+        }
+
+        /** @param prefix where the pod lies in the document, for the patch's paths */
+        private Result pod(String name, ObjectNode pod, Optional<String> fallback, String prefix) {
+            String ns = namespaceFlag.or(() -> fallback).or(() -> text(pod.path("metadata").path("namespace")))
+                    .orElse("default");
+            Decision decision = engine.decide(pod, ns, Optional.of(policy), cluster);
+            if (decision instanceof Decision.Deny deny) {
+                err.println(name + ": denied (" + deny.code() + "): " + deny.reason());
+                return new Result(pod, JSON.createArrayNode(), true);
+            }
+            if (decision instanceof Decision.Skip skip) {
+                err.println(name + ": unchanged: " + skip.reason());
+                return new Result(pod, JSON.createArrayNode(), false);
+            }
+            Decision.Patch patch = (Decision.Patch) decision;
+            patch.warnings().forEach(w -> err.println(name + ": warning: " + w));
+            err.println(name + ": mode: " + patch.mode().label() + ", buckets: " + String.join(",", patch.buckets()));
+            ArrayNode operations = patch.operations().deepCopy();
+            if (!prefix.isEmpty()) {
+                operations.forEach(op -> ((ObjectNode) op).put("path", prefix + op.path("path").asText()));
+            }
+            return new Result(patch.mutatedPod(), operations, false);
+        }
+
+        private static Optional<String> text(JsonNode field) {
+            return field.isTextual() && !field.asText().isEmpty() ? Optional.of(field.asText()) : Optional.empty();
         }
     }
 }

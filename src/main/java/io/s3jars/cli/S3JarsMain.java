@@ -15,6 +15,11 @@ import java.util.Arrays;
 public final class S3JarsMain {
 
     private static final String PKCS12_KEY_ROUNDS = "keystore.pkcs12.keyPbeIterationCount";
+    private static final String COMMANDS = """
+            Usage: s3jars [COMMAND] [OPTIONS]
+              serve    run the webhook (the default); configured by S3JARS_* environment variables
+              inject   show what s3jars does to the pods of a file, without a cluster (inject --help)
+              certs    make a CA and a serving certificate for the webhook (certs --help)""";
 
     public static void main(String... args) {
         String command = args.length == 0 ? "serve" : args[0];
@@ -23,8 +28,12 @@ public final class S3JarsMain {
             case "inject" -> System.exit(InjectCommand.run(rest, System.in, System.out, System.err));
             case "certs" -> System.exit(CertsCommand.run(rest, System.out, System.err));
             case "serve" -> serve(rest);
+            case "help", "--help", "-h" -> {
+                System.out.println(COMMANDS);
+                System.exit(ExitCodes.OK);
+            }
             default -> {
-                System.err.println("unknown command " + command + "; commands: serve (default), inject, certs");
+                System.err.println("unknown command " + command + "\n" + COMMANDS);
                 System.exit(ExitCodes.BAD_INPUT);
             }
         }

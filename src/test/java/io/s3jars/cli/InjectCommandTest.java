@@ -123,6 +123,77 @@ class InjectCommandTest {
         assertThat(err.toString()).contains("buckets must be a list");
     }
 
+    /** What inject prints, Kubernetes' typed decoders read: strings that look like numbers stay strings. */
+    @Test
+    void theOutputKeepsStringsStringsAndFeedsBackUnchanged() throws IOException {
+        Path pod = write("executor.json", Fixtures.resource("/spark-pods/pod-b-executor-1.json"));
+        assertThat(run("--policy", "examples/policy.yaml", "-f", pod.toString())).isZero();
+        String first = out.toString();
+        JsonNode mutated = new ObjectMapper(new YAMLFactory()).readTree(first);
+        mutated.path("metadata").path("labels").forEach(value -> assertThat(value.isTextual()).as(value.toString()).isTrue());
+        assertThat(mutated.at("/metadata/labels/spark-exec-id").asText()).isEqualTo("1");
+        for (JsonNode container : mutated.at("/spec/initContainers")) {
+            container.path("args").forEach(arg -> assertThat(arg.isTextual()).as(arg.toString()).isTrue());
+        }
+        Path again = write("again.yaml", first);
+        assertThat(run("--policy", "examples/policy.yaml", "-f", again.toString())).isZero();
+        assertThat(out.toString()).isEqualTo(first);
+    }
+
+    @Test
+    void everyDocumentOfAFileIsInjectedWhateverHoldsThePod() throws IOException {
+        String executor = Fixtures.resource("/spark-pods/pod-b-executor-1.json");
+        JsonNode pod = Fixtures.JSON.readTree(executor);
+        ObjectNode deployment = Fixtures.JSON.createObjectNode().put("apiVersion", "apps/v1").put("kind", "Deployment");
+        deployment.putObject("metadata").put("name", "d").put("namespace", "spark-team-a");
+        ObjectNode template = deployment.putObject("spec").putObject("template");
+        template.set("metadata", pod.get("metadata"));
+        template.set("spec", pod.get("spec"));
+        ObjectNode cronJob = Fixtures.JSON.createObjectNode().put("apiVersion", "batch/v1").put("kind", "CronJob");
+        cronJob.putObject("metadata").put("name", "c").put("namespace", "spark-team-a");
+        cronJob.putObject("spec").putObject("jobTemplate").putObject("spec").set("template", template.deepCopy());
+        ObjectNode list = Fixtures.JSON.createObjectNode().put("apiVersion", "v1").put("kind", "List");
+        list.putArray("items").add(pod).add(deployment);
+        String file = list + "\n---\n" + cronJob + "\n---\n"
+                + "{\"apiVersion\": \"sparkoperator.k8s.io/v1beta2\", \"kind\": \"SparkApplication\","
+                + " \"metadata\": {\"name\": \"s\"}}\n";
+        assertThat(run("--policy", "examples/policy.yaml", "-f", write("all.yaml", file).toString())).isZero();
+        List<JsonNode> documents = new ArrayList<>();
+        try (var parser = new YAMLFactory().createParser(out.toByteArray())) {
+            var yaml = new ObjectMapper(new YAMLFactory());
+            while (parser.nextToken() != null) {
+                documents.add(yaml.readTree(parser));
+            }
+        }
+        assertThat(documents).extracting(d -> d.path("kind").asText())
+                .containsExactly("Pod", "Deployment", "CronJob", "SparkApplication");
+        assertThat(documents.get(0).toString()).contains("s3jars-mount-spark-jars-bucket");
+        assertThat(documents.get(1).at("/spec/template/spec").toString()).contains("s3jars-mount-spark-jars-bucket");
+        assertThat(documents.get(2).at("/spec/jobTemplate/spec/template/spec").toString())
+                .contains("s3jars-mount-spark-jars-bucket");
+        assertThat(err.toString()).contains("SparkApplication s: s3jars injects the driver and executor pods");
+    }
+
+    @Test
+    void helpAndArgumentsAsATerminalUserTypesThem() throws IOException {
+        assertThat(run("--help")).isZero();
+        assertThat(out.toString()).contains("Usage: inject").contains("--policy=FILE");
+        Path pod = write("executor.json", Fixtures.resource("/spark-pods/pod-b-executor-1.json"));
+        assertThat(run("--policy", "examples/policy.yaml", "-f", pod.toString(), "--polcy", "x"))
+                .isEqualTo(ExitCodes.BAD_INPUT);
+        assertThat(err.toString()).contains("Unknown options: '--polcy'").contains("Usage: inject");
+        assertThat(run("-f", pod.toString())).isEqualTo(ExitCodes.BAD_INPUT);
+        assertThat(err.toString()).contains("Missing required option: '--policy=FILE'");
+        assertThat(run("--policy=examples/policy.yaml", "-f", pod.toString())).isZero();
+        assertThat(run("--policy", "nope.yaml", "-f", pod.toString())).isEqualTo(ExitCodes.BAD_INPUT);
+        assertThat(err.toString()).isEqualTo("cannot read the policy file nope.yaml: no such file\n");
+        assertThat(run("--policy", "examples/policy.yaml", "-f", "nope.yaml")).isEqualTo(ExitCodes.BAD_INPUT);
+        assertThat(err.toString()).isEqualTo("cannot read nope.yaml: no such file\n");
+        assertThat(run("--policy", "examples/policy.yaml", "-f", write("bad.yaml", "a: [").toString()))
+                .isEqualTo(ExitCodes.BAD_INPUT);
+        assertThat(err.toString()).contains("is not valid YAML or JSON").doesNotContain("reader").hasLineCount(1);
+    }
+
     private int run(String... args) {
         return runWithStdin("", args);
     }

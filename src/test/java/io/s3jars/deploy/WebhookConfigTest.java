@@ -33,8 +33,9 @@ class WebhookConfigTest {
         Rendered chart = Rendered.chart(PLAIN);
         if (Boolean.getBoolean("webhook-config.update")) {
             Files.writeString(RENDERED, "# Generated from helm/s3jars (certs.mode=secret): run the certs command with\n"
-                    + "# --webhook-config webhook-config to fill caBundle and tls-secret.yaml. Set the image and the policy\n"
-                    + "# before applying; regenerate with mvn test -Dtest=WebhookConfigTest -Dwebhook-config.update=true.\n"
+                    + "# --webhook-config webhook-config --out DIR, then apply DIR/webhook-config, which holds these\n"
+                    + "# manifests with the caBundle filled in and tls-secret.yaml. Set the image and the policy before\n"
+                    + "# applying; regenerate with mvn test -Dtest=WebhookConfigTest -Dwebhook-config.update=true.\n"
                     + withoutHelmLabels(chart.yaml()));
         }
         String text = Files.readString(RENDERED);

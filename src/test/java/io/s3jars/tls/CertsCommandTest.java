@@ -64,18 +64,21 @@ public class CertsCommandTest {
     }
 
     @Test
-    void patchesTheCaBundleOfManifests() throws Exception {
+    void copiesTheManifestsWithTheCaBundleAndLeavesThemAsTheyAre() throws Exception {
         Path manifests = Files.createDirectory(out.resolve("manifests"));
-        Files.writeString(manifests.resolve("webhooks.yaml"), "webhooks:\n- clientConfig:\n    caBundle: \"\"\n"
-                + "- clientConfig:\n    caBundle: OLD\n");
+        String original = "webhooks:\n- clientConfig:\n    caBundle: \"\"\n- clientConfig:\n    caBundle: OLD\n";
+        Files.writeString(manifests.resolve("webhooks.yaml"), original);
         assertThat(certs("--service", "s3jars", "--namespace", "ns", "--out", out.resolve("pki").toString(),
                 "--webhook-config", manifests.toString())).isZero();
         String caBundle = Files.readString(out.resolve("pki/cabundle.b64")).trim();
-        assertThat(Files.readString(manifests.resolve("webhooks.yaml")))
+        assertThat(Files.readString(out.resolve("pki/webhook-config/webhooks.yaml")))
                 .isEqualTo("webhooks:\n- clientConfig:\n    caBundle: " + caBundle + "\n- clientConfig:\n    caBundle: "
                         + caBundle + "\n");
-        assertThat(Files.readString(manifests.resolve("tls-secret.yaml"))).isEqualTo(Files.readString(
+        assertThat(Files.readString(out.resolve("pki/webhook-config/tls-secret.yaml"))).isEqualTo(Files.readString(
                 out.resolve("pki/secret.yaml")));
+        // The folder under version control is not touched: no key lands there.
+        assertThat(Files.readString(manifests.resolve("webhooks.yaml"))).isEqualTo(original);
+        assertThat(manifests.resolve("tls-secret.yaml")).doesNotExist();
     }
 
     @Test
@@ -85,11 +88,34 @@ public class CertsCommandTest {
         Files.setPosixFilePermissions(placeholder, PosixFilePermissions.fromString("rw-r--r--"));
         assertThat(certs("--service", "s3jars", "--namespace", "ns", "--out", out.resolve("pki").toString(),
                 "--webhook-config", manifests.toString())).isZero();
-        for (Path file : List.of(out.resolve("pki/secret.yaml"), placeholder, out.resolve("pki/tls.key"))) {
+        for (Path file : List.of(out.resolve("pki/secret.yaml"), out.resolve("pki/webhook-config/tls-secret.yaml"),
+                out.resolve("pki/tls.key"))) {
             assertThat(Files.getPosixFilePermissions(file)).as(file.toString())
                     .isEqualTo(PosixFilePermissions.fromString("rw-------"));
         }
-        assertThat(Files.readString(placeholder)).contains("tls.key: ");
+        assertThat(Files.readString(out.resolve("pki/webhook-config/tls-secret.yaml"))).contains("tls.key: ");
+        assertThat(Files.readString(placeholder)).isEqualTo("placeholder\n");
+    }
+
+    @Test
+    void helpAndAnUnwritableOutputAnswerInOneLine() throws Exception {
+        ByteArrayOutputStream help = new ByteArrayOutputStream();
+        assertThat(CertsCommand.run(new String[] {"--help"}, new PrintStream(help, true, StandardCharsets.UTF_8),
+                new PrintStream(new ByteArrayOutputStream(), true, StandardCharsets.UTF_8))).isZero();
+        assertThat(help.toString()).contains("Usage: certs").contains("--webhook-config=DIR");
+        // A folder that cannot be made, even by root: its parent is a file.
+        Path notAFolder = Files.writeString(out.resolve("a-file"), "x");
+        ByteArrayOutputStream errors = new ByteArrayOutputStream();
+        int code = CertsCommand.run(new String[] {"--service", "s", "--namespace", "n", "--out",
+            notAFolder.resolve("pki").toString()}, new PrintStream(new ByteArrayOutputStream(), true, StandardCharsets.UTF_8),
+                new PrintStream(errors, true, StandardCharsets.UTF_8));
+        assertThat(code).isEqualTo(2);
+        assertThat(errors.toString()).startsWith("certs: cannot write to").hasLineCount(1);
+        ByteArrayOutputStream missing = new ByteArrayOutputStream();
+        assertThat(CertsCommand.run(new String[] {"--service", "s", "--namespace", "n", "--out", out.toString(),
+            "--webhook-config", "/nonexistent"}, new PrintStream(new ByteArrayOutputStream(), true, StandardCharsets.UTF_8),
+                new PrintStream(missing, true, StandardCharsets.UTF_8))).isEqualTo(2);
+        assertThat(missing.toString()).isEqualTo("certs: --webhook-config /nonexistent is not a folder of manifests\n");
     }
 
     @Test
