@@ -3,12 +3,11 @@ package io.s3jars.guard;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import io.s3jars.guard.baseline.GuardedPod;
+import io.s3jars.guard.baseline.HostPaths;
 import io.s3jars.guard.baseline.Violation;
 import io.s3jars.policy.Bucket;
 import io.s3jars.policy.PolicySnapshot;
-import java.util.ArrayDeque;
 import java.util.ArrayList;
-import java.util.Deque;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
@@ -35,9 +34,9 @@ public final class HostPathGuard {
      * the node's whole filesystem, and a sidecar's FUSE mount appears under the kubelet's pod
      * folders ({@code /var/lib/kubelet/pods/<uid>/volumes/...}).
      */
-    private static final Map<String, String> OTHER_NAMES = Map.of(
-            "/proc", "the node's whole filesystem is readable through /proc",
-            "/var/lib/kubelet", "every pod's volumes, sidecar bucket mounts included, are there");
+    private static final List<Map.Entry<String, String>> OTHER_NAMES = List.of(
+            Map.entry("/proc", "the node's whole filesystem is readable through /proc"),
+            Map.entry("/var/lib/kubelet", "every pod's volumes, sidecar bucket mounts included, are there"));
 
     private HostPathGuard() {
     }
@@ -66,7 +65,7 @@ public final class HostPathGuard {
             }
             String normalized = normalize(path);
             Optional<Map.Entry<String, String>> otherName = procAllowed ? Optional.empty()
-                    : OTHER_NAMES.entrySet().stream().filter(root -> overlaps(normalized, root.getKey())).findFirst();
+                    : OTHER_NAMES.stream().filter(root -> overlaps(normalized, root.getKey())).findFirst();
             if (otherName.isPresent()) {
                 violations.add(new Violation(CONTROL, where + " " + Violation.quoted(path) + " reaches "
                         + otherName.get().getKey() + ": " + otherName.get().getValue()));
@@ -92,19 +91,8 @@ public final class HostPathGuard {
                 || path.startsWith(nodePath + "/");
     }
 
-    /** Lexical normalisation: '//' collapsed, '.' dropped, '..' applied, no trailing '/'; '..' never climbs above '/'. */
+    /** As {@link HostPaths#normalize}: the guard's one way of reading a host path. */
     static String normalize(String path) {
-        Deque<String> segments = new ArrayDeque<>();
-        for (String segment : path.split("/")) {
-            if (segment.isEmpty() || segment.equals(".")) {
-                continue;
-            }
-            if (segment.equals("..")) {
-                segments.pollLast();
-            } else {
-                segments.addLast(segment);
-            }
-        }
-        return "/" + String.join("/", segments);
+        return HostPaths.normalize(path);
     }
 }

@@ -28,7 +28,7 @@ class HostPathGuardTest {
     @ValueSource(strings = {"/mnt/s3", "/mnt/s3/", "//mnt//s3", "/mnt/./s3", "/mnt/x/../s3", "/mnt/s3/jars",
         "/mnt/s3/jars/../../s3", "/mnt", "/mnt/", "/", "/../../mnt/s3", "/var/../mnt/s3/."})
     void everySpellingOfTheNodeMountIsDenied(String path) {
-        Decision decision = check(podWithHostPath(path), "web", store(POLICY));
+        Decision decision = check(Fixtures.podWithHostPath(path), "web", store(POLICY));
         assertThat(decision).as(path).isInstanceOf(Decision.Deny.class);
         Decision.Deny deny = (Decision.Deny) decision;
         assertThat(deny.code()).isEqualTo(403);
@@ -39,27 +39,27 @@ class HostPathGuardTest {
     @ValueSource(strings = {"/proc/1/root/mnt/s3", "/proc/self/root", "/proc", "//proc/./1/root", "/proc/1/root",
         "/var/lib/kubelet", "/var/lib/kubelet/pods", "/var/lib", "/var"})
     void theNodesOtherNamesForTheBucketsAreDenied(String path) {
-        Decision decision = check(podWithHostPath(path), "web", store(POLICY));
+        Decision decision = check(Fixtures.podWithHostPath(path), "web", store(POLICY));
         assertThat(decision).as(path).isInstanceOf(Decision.Deny.class);
         assertThat(((Decision.Deny) decision).reason()).containsAnyOf("reaches /proc", "reaches /var/lib/kubelet");
     }
 
     @Test
     void trustedNodeAgentsInExemptNamespacesMayReadProcButNotTheBuckets() {
-        assertThat(check(podWithHostPath("/proc"), "monitoring", store(POLICY))).isInstanceOf(Decision.Skip.class);
-        assertThat(check(podWithHostPath("/mnt/s3"), "monitoring", store(POLICY))).isInstanceOf(Decision.Deny.class);
+        assertThat(check(Fixtures.podWithHostPath("/proc"), "monitoring", store(POLICY))).isInstanceOf(Decision.Skip.class);
+        assertThat(check(Fixtures.podWithHostPath("/mnt/s3"), "monitoring", store(POLICY))).isInstanceOf(Decision.Deny.class);
     }
 
     @ParameterizedTest
     @ValueSource(strings = {"/mnt/s3x", "/mnt/s", "/var/log", "/mnt/data", "/data/mnt/s3", "/procfs", "/var/lib/kubelets"})
     void unrelatedHostPathsPass(String path) {
-        assertThat(check(podWithHostPath(path), "web", store(POLICY))).as(path).isInstanceOf(Decision.Skip.class);
+        assertThat(check(Fixtures.podWithHostPath(path), "web", store(POLICY))).as(path).isInstanceOf(Decision.Skip.class);
     }
 
     @Test
     void aNamespaceGrantedTheBucketMustStillUseInjectionNotItsOwnHostPath() {
         for (String namespace : List.of("spark-team-b", "analytics-x")) {
-            ObjectNode pod = podWithHostPath("/mnt/s3-team-b");
+            ObjectNode pod = Fixtures.podWithHostPath("/mnt/s3-team-b");
             pod.with("spec").put("serviceAccountName", "spark-b");
             assertThat(check(pod, namespace, store(POLICY))).as(namespace).isInstanceOf(Decision.Deny.class);
         }
@@ -67,7 +67,7 @@ class HostPathGuardTest {
 
     @Test
     void podsOfControllersAreCheckedLikeAnyPod() {
-        ObjectNode pod = podWithHostPath("/mnt/s3");
+        ObjectNode pod = Fixtures.podWithHostPath("/mnt/s3");
         pod.with("metadata").withArray("ownerReferences").addObject().put("apiVersion", "batch/v1").put("kind", "Job")
                 .put("name", "sneaky").put("controller", true);
         assertThat(check(pod, "web", store(POLICY))).isInstanceOf(Decision.Deny.class);
@@ -75,8 +75,8 @@ class HostPathGuardTest {
 
     @Test
     void withoutAPolicyTheDefaultMountIsProtected() {
-        assertThat(check(podWithHostPath("/mnt/s3"), "web", new PolicyStore())).isInstanceOf(Decision.Deny.class);
-        assertThat(check(podWithHostPath("/var/log"), "web", new PolicyStore())).isInstanceOf(Decision.Skip.class);
+        assertThat(check(Fixtures.podWithHostPath("/mnt/s3"), "web", new PolicyStore())).isInstanceOf(Decision.Deny.class);
+        assertThat(check(Fixtures.podWithHostPath("/var/log"), "web", new PolicyStore())).isInstanceOf(Decision.Skip.class);
     }
 
     @Test
@@ -98,7 +98,7 @@ class HostPathGuardTest {
                 .replace("[spark-jars-bucket, shared.libs]", "[spark-jars-bucket]"), "shared.libs removed");
         assertThat(store.snapshot().orElseThrow().bucket("shared.libs")).isEmpty();
         for (String path : List.of("/mnt/shared-libs", "/mnt/shared-libs/jars", "//mnt/./shared-libs/", "/mnt", "/")) {
-            Decision decision = check(podWithHostPath(path), "web", store);
+            Decision decision = check(Fixtures.podWithHostPath(path), "web", store);
             assertThat(decision).as(path).isInstanceOf(Decision.Deny.class);
             if (path.contains("shared-libs")) {
                 assertThat(((Decision.Deny) decision).reason()).as(path).contains("an earlier policy or the default");
@@ -122,12 +122,4 @@ class HostPathGuardTest {
         return new PodGuard(new MutationEngine()).check(pod, namespace, store.inForce(), CLUSTER);
     }
 
-    static ObjectNode podWithHostPath(String path) {
-        ObjectNode pod = Fixtures.JSON.createObjectNode().put("apiVersion", "v1").put("kind", "Pod");
-        pod.putObject("metadata").put("name", "p");
-        ObjectNode spec = pod.putObject("spec");
-        spec.putArray("containers").addObject().put("name", "c").put("image", "busybox");
-        spec.putArray("volumes").addObject().put("name", "host").putObject("hostPath").put("path", path);
-        return pod;
-    }
 }

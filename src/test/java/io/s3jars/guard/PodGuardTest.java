@@ -10,13 +10,13 @@ import com.fasterxml.jackson.databind.node.TextNode;
 import io.s3jars.cluster.ClusterView;
 import io.s3jars.cluster.GuardMode;
 import io.s3jars.cluster.StaticClusterView;
-import io.s3jars.cluster.Toleration;
 import io.s3jars.decision.Decision;
 import io.s3jars.mutation.GoldenInjectionTest;
 import io.s3jars.mutation.MutationEngine;
 import io.s3jars.policy.Bucket;
 import io.s3jars.policy.PolicySnapshot;
 import io.s3jars.policy.PolicyStore;
+import io.s3jars.testing.Clusters;
 import io.s3jars.testing.Defaulting;
 import io.s3jars.testing.Fixtures;
 import io.s3jars.testing.Nodes;
@@ -220,7 +220,7 @@ class PodGuardTest {
         Decision verdict = check(privileged, "rollout");
         assertThat(verdict).isInstanceOf(Decision.Skip.class);
         assertThat(((Decision.Skip) verdict).warnings()).singleElement().asString().contains("privileged");
-        assertThat(check(HostPathGuardTest.podWithHostPath("/mnt/s3"), "rollout")).isInstanceOf(Decision.Deny.class);
+        assertThat(check(Fixtures.podWithHostPath("/mnt/s3"), "rollout")).isInstanceOf(Decision.Deny.class);
         assertThat(check(privileged, "legacy")).isInstanceOf(Decision.Skip.class);
     }
 
@@ -232,13 +232,13 @@ class PodGuardTest {
                     - {pathPrefix: /local1}
                     - {pathPrefix: /opt/models, readOnly: true}
                 """);
-        ObjectNode pod = HostPathGuardTest.podWithHostPath("/local1/spark");
+        ObjectNode pod = Fixtures.podWithHostPath("/local1/spark");
         assertThat(GUARD.check(pod, "spark-team-a", inForce(policy), inMode(nodes(), null)))
                 .isInstanceOf(Decision.Skip.class);
-        ObjectNode sibling = HostPathGuardTest.podWithHostPath("/local10");
+        ObjectNode sibling = Fixtures.podWithHostPath("/local10");
         assertThat(GUARD.check(sibling, "spark-team-a", inForce(policy), inMode(nodes(), null)))
                 .isInstanceOf(Decision.Deny.class);
-        ObjectNode models = HostPathGuardTest.podWithHostPath("/opt/models/bert");
+        ObjectNode models = Fixtures.podWithHostPath("/opt/models/bert");
         ((ObjectNode) models.at("/spec/containers/0")).putArray("volumeMounts").addObject().put("name", "host")
                 .put("mountPath", "/models");
         Decision writable = GUARD.check(models, "spark-team-a", inForce(policy), inMode(nodes(), null));
@@ -261,7 +261,7 @@ class PodGuardTest {
         ObjectNode injected = inject(Fixtures.sparkPod(Fixtures.EXECUTOR), "hostpath");
         assertThat(pathsOnly.check(injected, "spark-team-a", inForce(POLICY), inMode(nodes(), null)))
                 .isInstanceOf(Decision.Skip.class);
-        assertThat(pathsOnly.check(HostPathGuardTest.podWithHostPath("/proc/1/root"), "spark-team-a", inForce(POLICY),
+        assertThat(pathsOnly.check(Fixtures.podWithHostPath("/proc/1/root"), "spark-team-a", inForce(POLICY),
                 inMode(nodes(), null))).isInstanceOf(Decision.Deny.class);
     }
 
@@ -273,7 +273,7 @@ class PodGuardTest {
         Decision verdict = check(pod, "spark-team-a");
         assertThat(verdict).isInstanceOf(Decision.Deny.class);
         assertThat(((Decision.Deny) verdict).code()).isEqualTo(422);
-        ObjectNode numeric = HostPathGuardTest.podWithHostPath("/x");
+        ObjectNode numeric = Fixtures.podWithHostPath("/x");
         ((ObjectNode) numeric.at("/spec/volumes/0/hostPath")).put("path", 5);
         assertThat(check(numeric, "web")).isInstanceOf(Decision.Deny.class);
     }
@@ -304,22 +304,8 @@ class PodGuardTest {
     static ClusterView inMode(ClusterView view, GuardMode fixed) {
         Map<String, GuardMode> modes = Map.of("spark-team-a", GuardMode.ENFORCE, "spark-team-b", GuardMode.ENFORCE,
                 "rollout", GuardMode.WARN, "legacy", GuardMode.EXEMPT);
-        return new ClusterView() {
-            @Override
-            public int mountReadyNodes(Map<String, String> labels, List<Toleration> tolerations) {
-                return view.mountReadyNodes(labels, tolerations);
-            }
-
-            @Override
-            public Optional<String> podSecurityLevel(String namespace) {
-                return view.podSecurityLevel(namespace);
-            }
-
-            @Override
-            public GuardMode guardMode(String namespace) {
-                return fixed != null ? fixed : modes.getOrDefault(namespace, GuardMode.PATHS_ONLY);
-            }
-        };
+        return Clusters.withGuardModes(view, namespace -> fixed != null ? fixed
+                : modes.getOrDefault(namespace, GuardMode.PATHS_ONLY));
     }
 
     /** Every leaf field of a container, as a path of object keys and array indexes. */

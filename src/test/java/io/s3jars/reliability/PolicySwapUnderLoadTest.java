@@ -57,7 +57,7 @@ class PolicySwapUnderLoadTest {
                         PolicySnapshot policy = inForce.policy().orElseThrow();
                         assertThat(inForce.nodeMountPathsSinceStart()).containsAll(policy.nodeMountPaths());
                         String path = policy.nodeMountPaths().first();
-                        ObjectNode pod = podWithHostPath(path);
+                        ObjectNode pod = Fixtures.podWithHostPath(path);
                         Decision decision = GUARD.check(pod, "spark-team-b", inForce, ClusterView.EMPTY);
                         assertThat(decision).as("a pod mounting " + path).isInstanceOf(Decision.Deny.class);
                         reads++;
@@ -79,12 +79,4 @@ class PolicySwapUnderLoadTest {
         }
     }
 
-    private static ObjectNode podWithHostPath(String path) {
-        ObjectNode pod = Fixtures.JSON.createObjectNode().put("apiVersion", "v1").put("kind", "Pod");
-        pod.putObject("metadata").put("name", "p");
-        ObjectNode spec = pod.putObject("spec");
-        spec.putArray("containers").addObject().put("name", "c").put("image", "busybox");
-        spec.putArray("volumes").addObject().put("name", "host").putObject("hostPath").put("path", path);
-        return pod;
-    }
 }

@@ -8,13 +8,13 @@ import com.fasterxml.jackson.databind.node.ObjectNode;
 import io.s3jars.cluster.ClusterView;
 import io.s3jars.cluster.GuardMode;
 import io.s3jars.cluster.StaticClusterView;
-import io.s3jars.cluster.Toleration;
 import io.s3jars.decision.Decision;
 import io.s3jars.guard.PodGuard;
 import io.s3jars.mutation.MutationEngine;
 import io.s3jars.policy.Bucket;
 import io.s3jars.policy.PolicySnapshot;
 import io.s3jars.policy.PolicyStore;
+import io.s3jars.testing.Clusters;
 import io.s3jars.testing.Defaulting;
 import io.s3jars.testing.Fixtures;
 import io.s3jars.testing.Nodes;
@@ -181,22 +181,7 @@ class RandomPodShapesTest {
     }
 
     private static ClusterView enforcing(ClusterView nodes) {
-        return new ClusterView() {
-            @Override
-            public int mountReadyNodes(Map<String, String> labels, List<Toleration> tolerations) {
-                return nodes.mountReadyNodes(labels, tolerations);
-            }
-
-            @Override
-            public Optional<String> podSecurityLevel(String namespace) {
-                return Optional.empty();
-            }
-
-            @Override
-            public GuardMode guardMode(String namespace) {
-                return GuardMode.ENFORCE;
-            }
-        };
+        return Clusters.withGuardModes(nodes, namespace -> GuardMode.ENFORCE);
     }
 
     /**

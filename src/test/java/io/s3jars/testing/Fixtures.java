@@ -81,6 +81,16 @@ public final class Fixtures {
         return Serialization.unmarshal(json.toString(), Pod.class);
     }
 
+    /** A minimal pod whose one volume is a hostPath of {@code path}. */
+    public static ObjectNode podWithHostPath(String path) {
+        ObjectNode pod = JSON.createObjectNode().put("apiVersion", "v1").put("kind", "Pod");
+        pod.putObject("metadata").put("name", "p");
+        ObjectNode spec = pod.putObject("spec");
+        spec.putArray("containers").addObject().put("name", "c").put("image", "busybox");
+        spec.putArray("volumes").addObject().put("name", "host").putObject("hostPath").put("path", path);
+        return pod;
+    }
+
     /**
      * What a real API server adds before mutating webhooks run: scheduling defaults, the
      * service-account token volume mounted in every container, and the default tolerations.

@@ -3,7 +3,6 @@ package io.s3jars.watch;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
-import com.fasterxml.jackson.databind.node.ObjectNode;
 import io.fabric8.kubernetes.api.model.ConfigMapBuilder;
 import io.fabric8.kubernetes.client.KubernetesClient;
 import io.fabric8.kubernetes.client.server.mock.EnableKubernetesMockClient;
@@ -60,7 +59,7 @@ class NodeMountPathRecordTest {
         await().atMost(Duration.ofSeconds(5))
                 .until(() -> later.nodeMountPathsSinceStart().contains("/mnt/shared-libs"));
         for (PolicyStore store : List.of(first, later)) {
-            Decision decision = GUARD.check(pod("/mnt/shared-libs/jars"), "web", store.inForce(), ClusterView.EMPTY);
+            Decision decision = GUARD.check(Fixtures.podWithHostPath("/mnt/shared-libs/jars"), "web", store.inForce(), ClusterView.EMPTY);
             assertThat(decision).isInstanceOf(Decision.Deny.class);
         }
         assertThat(recorded()).contains("/mnt/s3", "/mnt/s3-team-b", "/mnt/shared-libs");
@@ -109,12 +108,4 @@ class NodeMountPathRecordTest {
         return configMap == null ? "" : configMap.getData().getOrDefault("paths", "");
     }
 
-    private static ObjectNode pod(String hostPath) {
-        ObjectNode pod = Fixtures.JSON.createObjectNode().put("apiVersion", "v1").put("kind", "Pod");
-        pod.putObject("metadata").put("name", "p");
-        ObjectNode spec = pod.putObject("spec");
-        spec.putArray("containers").addObject().put("name", "c").put("image", "busybox");
-        spec.putArray("volumes").addObject().put("name", "host").putObject("hostPath").put("path", hostPath);
-        return pod;
-    }
 }

@@ -3,9 +3,7 @@ package io.s3jars.guard.baseline;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import io.s3jars.policy.AllowedHostPath;
-import java.util.ArrayDeque;
 import java.util.ArrayList;
-import java.util.Deque;
 import java.util.List;
 import java.util.Optional;
 
@@ -34,7 +32,7 @@ final class HostPathVolumes implements Control {
             String name = volume.path("name").asText();
             String where = "volume " + Violation.quoted(name) + " hostPath";
             String path = GuardedPod.text(GuardedPod.object(hostPath, where), "path", where);
-            if (path == null || !allowedHere(pod, name, normalize(path))) {
+            if (path == null || !allowedHere(pod, name, HostPaths.normalize(path))) {
                 volumes.add(name);
             }
         }
@@ -61,21 +59,5 @@ final class HostPathVolumes implements Control {
             }
         }
         return true;
-    }
-
-    /** Lexical normalisation, as the node mount path guard does it. */
-    static String normalize(String path) {
-        Deque<String> segments = new ArrayDeque<>();
-        for (String segment : path.split("/")) {
-            if (segment.isEmpty() || segment.equals(".")) {
-                continue;
-            }
-            if (segment.equals("..")) {
-                segments.pollLast();
-            } else {
-                segments.addLast(segment);
-            }
-        }
-        return "/" + String.join("/", segments);
     }
 }
