@@ -73,3 +73,12 @@ annotations:
   cert-manager.io/inject-ca-from: {{ .Release.Namespace }}/{{ include "s3jars.fullname" . }}
 {{- end }}
 {{- end -}}
+
+{{/* The image by digest when one is given (immutable), else by tag (the chart's appVersion by default). */}}
+{{- define "s3jars.image" -}}
+{{- if .Values.image.digest -}}
+{{ .Values.image.repository }}@{{ .Values.image.digest }}
+{{- else -}}
+{{ .Values.image.repository }}:{{ .Values.image.tag | default .Chart.AppVersion }}
+{{- end -}}
+{{- end -}}

@@ -166,6 +166,38 @@ class HelmChartTest {
                 "[] [configmaps] [get, list, watch, update] [s3jars-node-mount-paths]", "[] [events] [create] []");
     }
 
+    /** The values schema: a misspelt key is an error at install, not a setting silently ignored. */
+    @Test
+    void misspeltValuesAreRefused() {
+        assertThatThrownBy(() -> Rendered.chart(Map.of("certs.mdoe", "cert-manager")))
+                .hasMessageContaining("additional properties 'mdoe' not allowed");
+        assertThatThrownBy(() -> Rendered.chart(Map.of("webhook.failurPolicy", "Ignore")))
+                .hasMessageContaining("additional properties 'failurPolicy' not allowed");
+        assertThatThrownBy(() -> Rendered.chart(Map.of("webhook.failurePolicy", "ignore")))
+                .hasMessageContaining("/webhook/failurePolicy");
+    }
+
+    @Test
+    void platformSettingsRenderWhereTheyBelong() {
+        assertThat(Rendered.chart(Map.of("replicaCount", "1")).kind("PodDisruptionBudget"))
+                .as("a budget of one replica would hang node drains").isEmpty();
+        assertThat(Rendered.chart(Map.of()).kind("PodDisruptionBudget")).isPresent();
+        Rendered r = Rendered.chart(Map.of("image.digest", "sha256:" + "a".repeat(64), "hostNetwork", "true",
+                "securePort", "10443", "metrics.serviceMonitor.enabled", "true",
+                "metrics.serviceMonitor.labels.release", "kube-prometheus-stack"));
+        var pod = r.one(Deployment.class).getSpec().getTemplate();
+        assertThat(pod.getMetadata().getAnnotations()).as("the policy reloads live: no restart on its change")
+                .isNullOrEmpty();
+        var container = pod.getSpec().getContainers().get(0);
+        assertThat(container.getImage()).isEqualTo("ghcr.io/s3jars/s3jars@sha256:" + "a".repeat(64));
+        assertThat(pod.getSpec().getHostNetwork()).isTrue();
+        assertThat(pod.getSpec().getDnsPolicy()).isEqualTo("ClusterFirstWithHostNet");
+        assertThat(container.getPorts()).anyMatch(p -> p.getName().equals("https") && p.getContainerPort() == 10443);
+        assertThat(env(container).get("QUARKUS_HTTP_SSL_PORT").getValue()).isEqualTo("10443");
+        assertThat(r.kind("ServiceMonitor").orElseThrow().getMetadata().getLabels())
+                .containsEntry("release", "kube-prometheus-stack");
+    }
+
     @Test
     void switchingBaselineOffDropsItsWebhookAndTellsTheApp() {
         Rendered off = Rendered.chart(Map.of("webhook.guard.baseline", "false"));
@@ -249,7 +281,7 @@ class HelmChartTest {
         assertThat(r.one(ValidatingWebhookConfiguration.class).getWebhooks())
                 .allMatch(w -> "Q0E=".equals(w.getClientConfig().getCaBundle()));
         assertThatThrownBy(() -> Rendered.chart(Map.of("certs.mode", "vault")))
-                .hasMessageContaining("certs.mode must be self-managed, cert-manager or secret");
+                .hasMessageContaining("/certs/mode': value must be one of 'self-managed', 'cert-manager', 'secret'");
     }
 
     @Test
