@@ -23,7 +23,7 @@ final class BucketSelection {
     static Checked<List<Bucket>> select(SparkPod pod, String namespace, PolicySnapshot policy) {
         String account = pod.serviceAccount();
         SortedSet<String> allowed = policy.allowedBuckets(namespace, account);
-        Checked<List<String>> requested = requested(pod, namespace, account, allowed);
+        Checked<List<String>> requested = requested(pod, namespace, account, allowed, policy);
         if (requested.isDenied()) {
             return requested.asDenied();
         }
@@ -32,14 +32,14 @@ final class BucketSelection {
         if (!forbidden.isEmpty()) {
             return Checked.denied(DenyCode.FORBIDDEN, "namespace " + namespace + " (service account " + account
                     + ") may not use bucket" + (forbidden.size() > 1 ? "s " : " ") + String.join(", ", forbidden)
-                    + "; it may use: " + describe(allowed) + ". Ask the platform team to add a binding to the s3jars"
+                    + "; it may use: " + describe(allowed, policy, namespace) + ". Ask the platform team to add a binding to the s3jars"
                     + " policy, or remove the bucket from the pod.", names);
         }
         return Checked.ok(names.stream().map(n -> policy.bucket(n).orElseThrow()).toList());
     }
 
     private static Checked<List<String>> requested(SparkPod pod, String namespace, String account,
-            SortedSet<String> allowed) {
+            SortedSet<String> allowed, PolicySnapshot policy) {
         Optional<String> label = pod.label(PodContract.BUCKET);
         Optional<String> annotation = pod.annotation(PodContract.BUCKETS);
         if (label.isPresent() && annotation.isPresent()) {
@@ -63,7 +63,8 @@ final class BucketSelection {
         } else {
             return Checked.denied(allowed.isEmpty() ? DenyCode.FORBIDDEN : DenyCode.INVALID,
                     "the pod names no bucket and namespace " + namespace + " (service account " + account + ") "
-                            + (allowed.isEmpty() ? "may use none" : "may use several: " + describe(allowed))
+                            + (allowed.isEmpty() ? "may use " + describe(allowed, policy, namespace)
+                                    : "may use several: " + describe(allowed, policy, namespace))
                             + "; set label " + PodContract.BUCKET + " or annotation " + PodContract.BUCKETS,
                     List.of());
         }
@@ -96,9 +97,15 @@ final class BucketSelection {
         return Checked.ok(new ArrayList<>(names));
     }
 
-    private static String describe(SortedSet<String> allowed) {
-        return allowed.isEmpty() ? "none (no binding in the s3jars policy grants it a bucket)"
-                : String.join(", ", allowed);
+    /** What the pod's service account may use, and when nothing, whether bindings exist for other accounts. */
+    private static String describe(SortedSet<String> allowed, PolicySnapshot policy, String namespace) {
+        if (!allowed.isEmpty()) {
+            return String.join(", ", allowed);
+        }
+        SortedSet<String> accounts = policy.serviceAccountsBoundIn(namespace);
+        return accounts.isEmpty() ? "none (no binding in the s3jars policy names namespace " + namespace + ")"
+                : "none (the bindings for namespace " + namespace + " grant buckets only to service account"
+                        + (accounts.size() > 1 ? "s " : " ") + String.join(", ", accounts) + ")";
     }
 
     /** Keeps denial messages readable when a pod sends a 1,000-character "bucket". */

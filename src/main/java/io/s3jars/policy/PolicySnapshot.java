@@ -89,6 +89,17 @@ public final class PolicySnapshot {
         return allowed;
     }
 
+    /**
+     * The service accounts the bindings of {@code namespace} are restricted to, for a denial that
+     * tells a pod of another service account why it got nothing; empty when no binding names the
+     * namespace.
+     */
+    public SortedSet<String> serviceAccountsBoundIn(String namespace) {
+        TreeSet<String> accounts = new TreeSet<>();
+        bindingsFor(namespace).forEach(b -> accounts.addAll(b.serviceAccounts()));
+        return accounts;
+    }
+
     private List<Binding> bindingsFor(String namespace) {
         List<Binding> remembered = resolvedNamespaces.get(namespace);
         if (remembered != null) {
