@@ -73,6 +73,9 @@ public final class InjectCommand implements Callable<Integer> {
     @Option(names = "--patch", description = "Print the JSON Patch instead of the object (a single object only).")
     boolean patchOnly;
 
+    @Option(names = {"-v", "--verbose"}, description = "Also say, for each pod, the mode chosen and why.")
+    boolean verbose;
+
     private final InputStream stdin;
     private final PrintStream out;
     private final PrintStream err;
@@ -110,7 +113,7 @@ public final class InjectCommand implements Callable<Integer> {
             return ExitCodes.BAD_INPUT;
         }
         Injector injector = new Injector(new MutationEngine(), snapshot.get(), cluster, Optional.ofNullable(namespace)
-                .filter(n -> !n.isEmpty()), err);
+                .filter(n -> !n.isEmpty()), err, verbose);
         List<String> printed = new ArrayList<>();
         boolean denied = false;
         for (JsonNode document : documents) {
@@ -206,7 +209,7 @@ public final class InjectCommand implements Callable<Integer> {
 
     /** Runs the engine on one document, wherever its pod is. */
     private record Injector(MutationEngine engine, PolicySnapshot policy, ClusterView cluster,
-            Optional<String> namespaceFlag, PrintStream err) {
+            Optional<String> namespaceFlag, PrintStream err, boolean verbose) {
 
         record Result(JsonNode document, ArrayNode patch, boolean denied) {
         }
@@ -268,8 +271,12 @@ public final class InjectCommand implements Callable<Integer> {
                 return new Result(pod, JSON.createArrayNode(), false);
             }
             Decision.Patch patch = (Decision.Patch) decision;
-            patch.warnings().forEach(w -> err.println(name + ": warning: " + w));
-            err.println(name + ": mode: " + patch.mode().label() + ", buckets: " + String.join(",", patch.buckets()));
+            // What auto chose is routine; anything else the pod's author should see (no mount-ready node yet).
+            patch.warnings().stream().filter(w -> verbose || !w.startsWith("auto chose"))
+                    .forEach(w -> err.println(name + ": warning: " + w));
+            if (verbose) {
+                err.println(name + ": mode: " + patch.mode().label() + ", buckets: " + String.join(",", patch.buckets()));
+            }
             ArrayNode operations = patch.operations().deepCopy();
             if (!prefix.isEmpty()) {
                 operations.forEach(op -> ((ObjectNode) op).put("path", prefix + op.path("path").asText()));

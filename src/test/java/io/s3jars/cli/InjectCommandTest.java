@@ -32,7 +32,7 @@ class InjectCommandTest {
     @Test
     void printsTheMutatedExecutorAsYaml() throws IOException {
         Path pod = write("executor.json", Fixtures.resource("/spark-pods/pod-b-executor-1.json"));
-        assertThat(run("--policy", "examples/policy.yaml", "-f", pod.toString())).isEqualTo(0);
+        assertThat(run("--policy", "examples/policy.yaml", "-f", pod.toString(), "--verbose")).isEqualTo(0);
         JsonNode mutated = new ObjectMapper(new YAMLFactory()).readTree(out.toByteArray());
         assertThat(Fixtures.asPod(mutated).getSpec().getInitContainers())
                 .anyMatch(c -> c.getName().equals("s3jars-mount-spark-jars-bucket"));
@@ -51,8 +51,8 @@ class InjectCommandTest {
                   metadata: {name: n1, labels: {mountpoint.s3jars.io/spark-jars-bucket: ready}}
                   status: {conditions: [{type: Ready, status: "True"}]}
                 """);
-        assertThat(run("--policy", "examples/policy.yaml", "-f", pod.toString(), "--nodes", nodes.toString(), "--patch"))
-                .isEqualTo(0);
+        assertThat(run("--policy", "examples/policy.yaml", "-f", pod.toString(), "--nodes", nodes.toString(), "--patch",
+                "-v")).isEqualTo(0);
         ArrayNode patch = (ArrayNode) Fixtures.JSON.readTree(out.toByteArray());
         assertThat(patch.findValuesAsText("path")).contains("/spec/affinity");
         assertThat(err.toString()).contains("auto chose hostpath: 1 Ready");
@@ -135,6 +135,7 @@ class InjectCommandTest {
         for (JsonNode container : mutated.at("/spec/initContainers")) {
             container.path("args").forEach(arg -> assertThat(arg.isTextual()).as(arg.toString()).isTrue());
         }
+        assertThat(err.toString()).as("routine choices only with --verbose").isEmpty();
         Path again = write("again.yaml", first);
         assertThat(run("--policy", "examples/policy.yaml", "-f", again.toString())).isZero();
         assertThat(out.toString()).isEqualTo(first);
