@@ -40,7 +40,7 @@ final class LocalSources implements Sources {
     LocalSources(Path policyFile, Optional<Path> nodesFile) {
         this.policyFile = policyFile;
         this.nodesFile = nodesFile;
-        this.view = new SwappableClusterView(nodesFile.<ClusterView>map(f -> StaticClusterView.ofNodes(NodeFiles.read(f)))
+        this.view = new SwappableClusterView(nodesFile.<ClusterView>map(f -> StaticClusterView.of(NodeFiles.readState(f)))
                 .orElse(ClusterView.EMPTY));
     }
 
@@ -99,7 +99,7 @@ final class LocalSources implements Sources {
                 FileTime nodesNow = modified(nodes);
                 if (!nodesNow.equals(nodesVersion)) {
                     nodesVersion = nodesNow;
-                    view.replace(StaticClusterView.ofNodes(NodeFiles.read(nodes)));
+                    view.replace(StaticClusterView.of(NodeFiles.readState(nodes)));
                     LOG.infof("nodes reloaded from %s", nodes);
                 }
             }

@@ -100,7 +100,7 @@ public final class InjectCommand implements Callable<Integer> {
         ClusterView cluster;
         try {
             documents = readDocuments();
-            cluster = nodes == null ? ClusterView.EMPTY : StaticClusterView.ofNodes(NodeFiles.read(nodes));
+            cluster = nodes == null ? ClusterView.EMPTY : StaticClusterView.of(NodeFiles.readState(nodes));
         } catch (InputProblem problem) {
             err.println(problem.getMessage());
             return ExitCodes.BAD_INPUT;

@@ -26,7 +26,15 @@ public interface ClusterView {
         public GuardMode guardMode(String namespace) {
             return GuardMode.PATHS_ONLY;
         }
+
+        @Override
+        public boolean csiDriverInstalled() {
+            return false;
+        }
     };
+
+    /** The Mountpoint for Amazon S3 CSI driver's name, as its {@code CSIDriver} object is called. */
+    String CSI_DRIVER = "s3.csi.aws.com";
 
     /**
      * Nodes that are Ready, not cordoned, carry every label in {@code labels} and have no
@@ -39,4 +47,7 @@ public interface ClusterView {
 
     /** How the guard treats the namespace's pods, from its labels; {@link GuardMode#PATHS_ONLY} when unknown. */
     GuardMode guardMode(String namespace);
+
+    /** Whether the cluster has the Mountpoint for Amazon S3 CSI driver ({@link #CSI_DRIVER}), for auto. */
+    boolean csiDriverInstalled();
 }

@@ -24,7 +24,19 @@ public final class NodeFiles {
     private NodeFiles() {
     }
 
+    /** The nodes of a file, and whether it also holds the CSI driver's {@code CSIDriver} object. */
+    public record ClusterState(List<NodeSummary> nodes, boolean csiDriver) {
+    }
+
     public static List<NodeSummary> read(Path file) {
+        return readState(file).nodes();
+    }
+
+    /**
+     * A file as {@code kubectl get nodes,csidrivers -o yaml} writes it: the nodes, and the
+     * Mountpoint for Amazon S3 CSI driver if it is there, for auto mode.
+     */
+    public static ClusterState readState(Path file) {
         JsonNode document;
         try {
             byte[] content = Files.readAllBytes(file);
@@ -34,18 +46,23 @@ public final class NodeFiles {
         }
         String kind = document == null ? "" : document.path("kind").asText();
         if (kind.equals("Node")) {
-            return List.of(NodeSummaries.of(document));
+            return new ClusterState(List.of(NodeSummaries.of(document)), false);
         }
         if (!kind.equals("NodeList") && !kind.equals("List")) {
             throw new IllegalArgumentException(file + " holds no Node, NodeList or List of nodes");
         }
         List<NodeSummary> nodes = new ArrayList<>();
+        boolean csiDriver = false;
         for (JsonNode item : document.path("items")) {
-            if (item.path("kind").asText("Node").equals("Node")) {
+            String itemKind = item.path("kind").asText("Node");
+            if (itemKind.equals("Node")) {
                 nodes.add(NodeSummaries.of(item));
+            } else if (itemKind.equals("CSIDriver")
+                    && ClusterView.CSI_DRIVER.equals(item.path("metadata").path("name").asText())) {
+                csiDriver = true;
             }
         }
-        return nodes;
+        return new ClusterState(nodes, csiDriver);
     }
 
     private static boolean looksLikeJson(byte[] content) {

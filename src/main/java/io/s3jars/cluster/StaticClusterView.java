@@ -13,6 +13,7 @@ public final class StaticClusterView implements ClusterView {
     private final MountReadyIndex nodes;
     private final Map<String, String> podSecurityLevels;
     private final Map<String, GuardMode> guardModes;
+    private final boolean csiDriver;
 
     public StaticClusterView(List<NodeSummary> nodes, Map<String, String> podSecurityLevels) {
         this(nodes, podSecurityLevels, Map.of());
@@ -20,9 +21,20 @@ public final class StaticClusterView implements ClusterView {
 
     public StaticClusterView(List<NodeSummary> nodes, Map<String, String> podSecurityLevels,
             Map<String, GuardMode> guardModes) {
+        this(nodes, podSecurityLevels, guardModes, false);
+    }
+
+    public StaticClusterView(List<NodeSummary> nodes, Map<String, String> podSecurityLevels,
+            Map<String, GuardMode> guardModes, boolean csiDriver) {
         this.nodes = MountReadyIndex.of(nodes);
         this.podSecurityLevels = Map.copyOf(podSecurityLevels);
         this.guardModes = Map.copyOf(guardModes);
+        this.csiDriver = csiDriver;
+    }
+
+    /** What a nodes file says: its nodes, and whether it holds the CSI driver's {@code CSIDriver} object. */
+    public static StaticClusterView of(NodeFiles.ClusterState state) {
+        return new StaticClusterView(state.nodes(), Map.of(), Map.of(), state.csiDriver());
     }
 
     public static StaticClusterView ofNodes(List<NodeSummary> nodes) {
@@ -42,5 +54,10 @@ public final class StaticClusterView implements ClusterView {
     @Override
     public GuardMode guardMode(String namespace) {
         return guardModes.getOrDefault(namespace, GuardMode.PATHS_ONLY);
+    }
+
+    @Override
+    public boolean csiDriverInstalled() {
+        return csiDriver;
     }
 }

@@ -32,4 +32,9 @@ public final class SwappableClusterView implements ClusterView {
     public GuardMode guardMode(String namespace) {
         return current.get().guardMode(namespace);
     }
+
+    @Override
+    public boolean csiDriverInstalled() {
+        return current.get().csiDriverInstalled();
+    }
 }

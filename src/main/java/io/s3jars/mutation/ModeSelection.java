@@ -45,16 +45,7 @@ final class ModeSelection {
         Requested asked = requested.value();
         List<String> warnings = new ArrayList<>(asked.warnings());
         return switch (asked.mode()) {
-            case AUTO -> {
-                NodeFit fit = NodeFit.of(pod, buckets, cluster);
-                Mode chosen = fit.problem().isEmpty() && fit.readyNodes() > 0 ? Mode.HOSTPATH : Mode.SIDECAR;
-                String reason = fit.problem().map(p -> "auto chose sidecar: " + p).orElseGet(() -> fit.readyNodes() > 0
-                        ? "auto chose hostpath: " + fit.readyNodes() + " Ready, schedulable node(s) the pod tolerates carry "
-                                + fit.where()
-                        : "auto chose sidecar: no Ready, schedulable node the pod tolerates carries " + fit.where());
-                warnings.add(reason);
-                yield feasible(chosen, reason, mounts, defaults, warnings, fit.problem());
-            }
+            case AUTO -> auto(pod, buckets, mounts, defaults, cluster, warnings);
             case HOSTPATH -> {
                 NodeFit fit = NodeFit.of(pod, buckets, cluster);
                 if (fit.problem().isEmpty() && fit.readyNodes() == 0) {
@@ -68,6 +59,35 @@ final class ModeSelection {
                     Optional.empty());
             case CSI -> feasible(Mode.CSI, asked.source() + " chose csi", mounts, defaults, warnings, Optional.empty());
         };
+    }
+
+    /**
+     * The first mode of the policy's {@code autoOrder} this pod can have: hostpath when a Ready,
+     * schedulable node it tolerates carries every bucket's mount; csi when every bucket declares csi
+     * and the CSI driver runs in the cluster; sidecar always. The reason says what decided.
+     */
+    private static Checked<InjectionPlan> auto(SparkPod pod, List<Bucket> buckets, List<BucketMount> mounts,
+            Defaults defaults, ClusterView cluster, List<String> warnings) {
+        NodeFit fit = NodeFit.of(pod, buckets, cluster);
+        String noNode = fit.problem().orElseGet(() -> "no Ready, schedulable node the pod tolerates carries "
+                + fit.where());
+        boolean declared = buckets.stream().allMatch(b -> b.csi().declared());
+        for (Mode mode : defaults.autoOrder()) {
+            String reason = switch (mode) {
+                case HOSTPATH -> fit.problem().isEmpty() && fit.readyNodes() > 0 ? "auto chose hostpath: "
+                        + fit.readyNodes() + " Ready, schedulable node(s) the pod tolerates carry " + fit.where() : null;
+                case CSI -> declared && cluster.csiDriverInstalled() ? "auto chose csi: " + noNode
+                        + ", and the buckets' claims of the CSI driver " + ClusterView.CSI_DRIVER + " serve it" : null;
+                case SIDECAR -> "auto chose sidecar: " + noNode + (declared && !cluster.csiDriverInstalled()
+                        ? ", and the CSI driver " + ClusterView.CSI_DRIVER + " is not installed" : "");
+                case AUTO -> throw new IllegalStateException("autoOrder holds concrete modes only");
+            };
+            if (reason != null) {
+                warnings.add(reason);
+                return feasible(mode, reason, mounts, defaults, warnings, fit.problem());
+            }
+        }
+        throw new IllegalStateException("autoOrder ends in sidecar, which always applies");
     }
 
     /** One bucket keeps the plain mount path ({@code local:///mnt/s3/jars/x.jar}); several get a folder each. */

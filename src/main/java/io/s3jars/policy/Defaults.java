@@ -11,6 +11,7 @@ import java.util.List;
  * @param sparkContainers    container names that receive the mount; when a pod has none of them,
  *                           every container except {@code excludeContainers} does
  * @param excludeContainers  sidecars of other webhooks that never receive the mount
+ * @param autoOrder          the modes {@code auto} tries, in order; the first one the pod can have wins
  */
 public record Defaults(
         Mode mode,
@@ -18,7 +19,21 @@ public record Defaults(
         boolean allowModeOverride,
         List<String> sparkContainers,
         List<String> excludeContainers,
-        Sidecar sidecar) {
+        Sidecar sidecar,
+        List<Mode> autoOrder) {
+
+    /** hostpath when a node serves the pod, else csi when the buckets declare it and the driver runs, else sidecar. */
+    public static final List<Mode> AUTO_ORDER = List.of(Mode.HOSTPATH, Mode.CSI, Mode.SIDECAR);
+
+    public Defaults {
+        autoOrder = List.copyOf(autoOrder);
+    }
+
+    /** Settings with the default order for auto. */
+    public Defaults(Mode mode, String mountPath, boolean allowModeOverride, List<String> sparkContainers,
+            List<String> excludeContainers, Sidecar sidecar) {
+        this(mode, mountPath, allowModeOverride, sparkContainers, excludeContainers, sidecar, AUTO_ORDER);
+    }
 
     public static final List<String> SPARK_CONTAINERS =
             List.of("spark-kubernetes-driver", "spark-kubernetes-executor", "executor");
@@ -33,7 +48,7 @@ public record Defaults(
             return concrete.isConcrete();
         }
         return switch (mode) {
-            case AUTO -> Mode.choicesOfAuto().contains(concrete);
+            case AUTO -> autoOrder.contains(concrete);
             case HOSTPATH, SIDECAR, CSI -> mode == concrete;
         };
     }

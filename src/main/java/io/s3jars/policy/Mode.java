@@ -1,11 +1,8 @@
 package io.s3jars.policy;
 
 import java.util.Arrays;
-import java.util.Collections;
-import java.util.EnumSet;
 import java.util.Locale;
 import java.util.Optional;
-import java.util.Set;
 import java.util.stream.Collectors;
 
 /**
@@ -14,7 +11,7 @@ import java.util.stream.Collectors;
  * handles it (docs/architecture.md lists them).
  */
 public enum Mode {
-    /** hostpath when a mount-ready node exists for the pod, sidecar otherwise. */
+    /** The first of the policy's {@code autoOrder} the pod can have: hostpath, csi, sidecar by default. */
     AUTO,
     /** Read-only hostPath of the node's mount-s3 mount plus required node affinity. */
     HOSTPATH,
@@ -26,19 +23,12 @@ public enum Mode {
      */
     CSI;
 
-    private static final Set<Mode> CHOICES_OF_AUTO = Collections.unmodifiableSet(EnumSet.of(HOSTPATH, SIDECAR));
-
     public static Optional<Mode> parse(String text) {
         return Arrays.stream(values()).filter(m -> m.label().equals(text)).findFirst();
     }
 
     public static String choices() {
         return Arrays.stream(values()).map(Mode::label).collect(Collectors.joining("|"));
-    }
-
-    /** The modes {@code auto} picks between; a plan always has one of them or another concrete mode. */
-    public static Set<Mode> choicesOfAuto() {
-        return CHOICES_OF_AUTO;
     }
 
     /** True for a way of mounting that steps can carry out; false for {@code auto}, which picks one. */

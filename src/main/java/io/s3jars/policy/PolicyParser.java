@@ -31,7 +31,7 @@ public final class PolicyParser {
     private static final Set<String> GUARD = Set.of("allowedHostPaths");
     private static final Set<String> ALLOWED_HOST_PATH = Set.of("pathPrefix", "readOnly");
     private static final Set<String> DEFAULTS = Set.of("mode", "mountPath", "allowModeOverride", "sparkContainers",
-            "excludeContainers", "sidecar");
+            "excludeContainers", "sidecar", "autoOrder");
     private static final Set<String> SIDECAR = Set.of("image", "imagePullPolicy", "nativeSidecar", "uid", "gid",
             "allowRootSidecar", "cacheSizeMiB", "resources");
     /** 1 TiB: far beyond a node's spare disk for one pod's jar cache, so a larger value is a typo. */
@@ -144,7 +144,13 @@ public final class PolicyParser {
         List<String> exclude = f.strings("excludeContainers", false, PolicyParser::containerProblem)
                 .orElse(Defaults.EXCLUDE_CONTAINERS);
         Sidecar sidecar = f.object("sidecar", SIDECAR).map(s -> sidecar(s, Sidecar.DEFAULT)).orElse(Sidecar.DEFAULT);
-        return new Defaults(mode, mountPath, override, spark, exclude, sidecar);
+        List<Mode> autoOrder = f.strings("autoOrder", false, PolicyParser::autoOrderProblem)
+                .map(names -> names.stream().map(n -> Mode.parse(n).orElseThrow()).distinct().toList())
+                .orElse(Defaults.AUTO_ORDER);
+        if (f.has("autoOrder") && !autoOrder.contains(Mode.SIDECAR)) {
+            f.error("autoOrder", "must include sidecar, the one mode that needs nothing of the cluster");
+        }
+        return new Defaults(mode, mountPath, override, spark, exclude, sidecar, autoOrder);
     }
 
     /**
@@ -173,9 +179,14 @@ public final class PolicyParser {
         return name.map(n -> new DeclaredBucket(new Bucket(n, region, prefix,
                 nodeMountPath.orElse(Bucket.DEFAULT_NODE_MOUNT_PATH),
                 labels.filter(l -> !l.isEmpty()).orElse(Map.of(Bucket.defaultMountReadyLabel(n), "ready")), sidecar,
-                claimName.map(Csi::new).orElse(Csi.defaultFor(n))),
+                f.has("csi") ? new Csi(claimName.orElse(Csi.defaultFor(n).claimName()), true) : Csi.defaultFor(n)),
                 nodeMountPath.or(() -> byDefault ? Optional.of(Bucket.DEFAULT_NODE_MOUNT_PATH) : Optional.empty())
                         .map(p -> new NodeMountPaths.Declared(path, n, p, byDefault))));
+    }
+
+    private static Optional<String> autoOrderProblem(String mode) {
+        return Mode.parse(mode).filter(Mode::isConcrete).isPresent() ? Optional.empty()
+                : Optional.of("must be hostpath, csi or sidecar");
     }
 
     private static Sidecar sidecar(PolicyFields f, Sidecar base) {

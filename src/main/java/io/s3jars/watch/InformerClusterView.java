@@ -3,6 +3,7 @@ package io.s3jars.watch;
 import io.fabric8.kubernetes.api.model.HasMetadata;
 import io.fabric8.kubernetes.api.model.Namespace;
 import io.fabric8.kubernetes.api.model.Node;
+import io.fabric8.kubernetes.api.model.storage.CSIDriver;
 import io.fabric8.kubernetes.client.KubernetesClient;
 import io.fabric8.kubernetes.client.WatcherException;
 import io.fabric8.kubernetes.client.informers.ResourceEventHandler;
@@ -32,6 +33,7 @@ public final class InformerClusterView implements ClusterView, AutoCloseable {
     private final Map<String, GuardMode> guardModes = new ConcurrentHashMap<>();
     private final SharedIndexInformer<Node> nodes;
     private final SharedIndexInformer<Namespace> namespaces;
+    private final SharedIndexInformer<CSIDriver> csiDriver;
 
     public InformerClusterView(KubernetesClient client) {
         this.nodes = client.nodes().runnableInformer(0);
@@ -45,12 +47,17 @@ public final class InformerClusterView implements ClusterView, AutoCloseable {
         namespaces.itemStore(new ReducedStateItemStore<>(ReducedStateItemStore.NAME_KEY_STATE, Namespace.class,
                 client.getKubernetesSerialization(), "metadata.labels"));
         namespaces.addEventHandler(handler(this::recordNamespace, this::forgetNamespace));
+        // Only the Mountpoint for Amazon S3 driver's object, for auto mode; not a readiness gate: until
+        // it is known, auto does not choose csi.
+        this.csiDriver = client.storage().v1().csiDrivers().withName(CSI_DRIVER).runnableInformer(0);
+        csiDriver.exceptionHandler(InformerClusterView::retry);
     }
 
-    /** Starts both informers; they list, then watch, and reconnect on their own. */
+    /** Starts the informers; they list, then watch, and reconnect on their own. */
     public void start() {
         nodes.start();
         namespaces.start();
+        csiDriver.start();
     }
 
     public boolean nodesSynced() {
@@ -84,6 +91,12 @@ public final class InformerClusterView implements ClusterView, AutoCloseable {
     public void close() {
         nodes.close();
         namespaces.close();
+        csiDriver.close();
+    }
+
+    @Override
+    public boolean csiDriverInstalled() {
+        return !csiDriver.getStore().list().isEmpty();
     }
 
     @Override

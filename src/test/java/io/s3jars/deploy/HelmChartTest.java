@@ -135,6 +135,7 @@ class HelmChartTest {
         assertThat(rules(r.one(ClusterRole.class).getRules())).containsExactly(
                 "[] [nodes] [list, watch] []",
                 "[] [namespaces] [list, watch] []",
+                "[storage.k8s.io] [csidrivers] [list, watch] [s3.csi.aws.com]",
                 "[admissionregistration.k8s.io] [mutatingwebhookconfigurations, validatingwebhookconfigurations]"
                         + " [get, patch] [s3jars]");
         assertThat(rules(r.one(Role.class).getRules())).containsExactly(
@@ -150,6 +151,7 @@ class HelmChartTest {
         assertThat(rules(other.one(ClusterRole.class).getRules())).containsExactly(
                 "[] [nodes] [list, watch] []",
                 "[] [namespaces] [list, watch] []",
+                "[storage.k8s.io] [csidrivers] [list, watch] [s3.csi.aws.com]",
                 "[admissionregistration.k8s.io] [mutatingwebhookconfigurations] [get, patch] [my-webhook]");
         assertThat(rules(other.one(Role.class).getRules())).containsExactly(
                 "[] [configmaps] [list, watch] [my-policy]",
@@ -160,7 +162,8 @@ class HelmChartTest {
 
         Rendered files = Rendered.chart(Map.of("certs.mode", "cert-manager"));
         assertThat(rules(files.one(ClusterRole.class).getRules())).containsExactly(
-                "[] [nodes] [list, watch] []", "[] [namespaces] [list, watch] []");
+                "[] [nodes] [list, watch] []", "[] [namespaces] [list, watch] []",
+                "[storage.k8s.io] [csidrivers] [list, watch] [s3.csi.aws.com]");
         assertThat(rules(files.one(Role.class).getRules())).containsExactly(
                 "[] [configmaps] [list, watch] [s3jars-policy]",
                 "[] [configmaps] [get, list, watch, update] [s3jars-node-mount-paths]", "[] [events] [create] []");

@@ -44,7 +44,7 @@ class PolicyParserTest {
                 buckets: [{name: jars, regoin: us-west-2}]
                 bindings: [{namespaces: [a], buckets: [jars], namespace: b}]
                 """)).contains(
-                "defaults.mountpath is not a known field (known: allowModeOverride, excludeContainers, mode, mountPath,"
+                "defaults.mountpath is not a known field (known: allowModeOverride, autoOrder, excludeContainers, mode, mountPath,"
                         + " sidecar, sparkContainers)",
                 "defaults.sidecar.imge is not a known field (known: allowRootSidecar, cacheSizeMiB, gid, image,"
                         + " imagePullPolicy, nativeSidecar, resources, uid)",
@@ -426,6 +426,19 @@ class PolicyParserTest {
         assertThat(policy.bucket("libs").orElseThrow().csi().claimName()).isEqualTo("shared-libs");
         assertThat(errors(HEADER + "buckets: [{name: jars, csi: {claimName: Bad_Name}}]\n"))
                 .anyMatch(e -> e.startsWith("buckets[0].csi.claimName"));
+    }
+
+    @Test
+    void autoOrderNamesConcreteModesAndIncludesSidecar() {
+        String buckets = "buckets: [{name: jars, csi: {}}]\n";
+        assertThat(valid(HEADER + "defaults: {autoOrder: [csi, sidecar], sidecar: {image: i}}\n" + buckets).defaults()
+                .autoOrder()).extracting(Mode::label).containsExactly("csi", "sidecar");
+        assertThat(errors(HEADER + "defaults: {autoOrder: [auto, sidecar], sidecar: {image: i}}\n" + buckets))
+                .anyMatch(e -> e.startsWith("defaults.autoOrder[0]") && e.contains("must be hostpath, csi or sidecar"));
+        assertThat(errors(HEADER + "defaults: {autoOrder: [hostpath, csi], sidecar: {image: i}}\n" + buckets))
+                .anyMatch(e -> e.contains("defaults.autoOrder must include sidecar"));
+        assertThat(valid(HEADER + "defaults: {sidecar: {image: i}}\n" + buckets).bucket("jars").orElseThrow().csi()
+                .declared()).isTrue();
     }
 
     @Test

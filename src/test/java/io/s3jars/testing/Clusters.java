@@ -30,6 +30,11 @@ public final class Clusters {
             public GuardMode guardMode(String namespace) {
                 return modes.apply(namespace);
             }
+
+            @Override
+            public boolean csiDriverInstalled() {
+                return nodes.csiDriverInstalled();
+            }
         };
     }
 }

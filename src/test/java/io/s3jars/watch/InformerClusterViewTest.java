@@ -6,8 +6,10 @@ import static org.awaitility.Awaitility.await;
 import io.fabric8.kubernetes.api.model.NamespaceBuilder;
 import io.fabric8.kubernetes.api.model.Node;
 import io.fabric8.kubernetes.api.model.NodeBuilder;
+import io.fabric8.kubernetes.api.model.storage.CSIDriverBuilder;
 import io.fabric8.kubernetes.client.KubernetesClient;
 import io.fabric8.kubernetes.client.server.mock.EnableKubernetesMockClient;
+import io.s3jars.cluster.GuardMode;
 import io.s3jars.cluster.Toleration;
 import io.s3jars.decision.Decision;
 import io.s3jars.mutation.MutationEngine;
@@ -115,6 +117,20 @@ class InformerClusterViewTest {
                 .equals(Optional.of("privileged")));
         assertThat(new MutationEngine().decide(Fixtures.sparkPod(Fixtures.EXECUTOR), "spark-team-a",
                 Optional.of(Fixtures.testPolicy()), view)).isInstanceOf(Decision.Patch.class);
+    }
+
+    @Test
+    void theCsiDriverAndTheGuardsLabelsComeFromTheCluster() {
+        assertThat(view.csiDriverInstalled()).isFalse();
+        client.storage().v1().csiDrivers().resource(new CSIDriverBuilder()
+                .withNewMetadata().withName("s3.csi.aws.com").endMetadata().withNewSpec().endSpec().build()).create();
+        await().atMost(Duration.ofSeconds(5)).until(view::csiDriverInstalled);
+        client.namespaces().resource(new NamespaceBuilder().withNewMetadata().withName("spark-team-c")
+                .addToLabels("s3jars.io/injection", "enabled").addToLabels("s3jars.io/guard", "warn").endMetadata()
+                .build()).create();
+        await().atMost(Duration.ofSeconds(5)).until(() -> view.guardMode("spark-team-c") == GuardMode.WARN);
+        client.storage().v1().csiDrivers().withName("s3.csi.aws.com").delete();
+        await().atMost(Duration.ofSeconds(5)).until(() -> !view.csiDriverInstalled());
     }
 
     private String mode() {

@@ -37,6 +37,22 @@ class NodeFilesTest {
     }
 
     @Test
+    void aListMayAlsoSayTheCsiDriverIsInstalled(@TempDir Path dir) throws Exception {
+        Path file = dir.resolve("cluster.yaml");
+        Files.writeString(file, """
+                apiVersion: v1
+                kind: List
+                items:
+                - {apiVersion: v1, kind: Node, metadata: {name: n1}}
+                - {apiVersion: storage.k8s.io/v1, kind: CSIDriver, metadata: {name: s3.csi.aws.com}}
+                """);
+        assertThat(NodeFiles.readState(file).csiDriver()).isTrue();
+        assertThat(NodeFiles.readState(file).nodes()).hasSize(1);
+        Files.writeString(file, "apiVersion: v1\nkind: List\nitems: [{apiVersion: v1, kind: Node, metadata: {name: n1}}]\n");
+        assertThat(NodeFiles.readState(file).csiDriver()).isFalse();
+    }
+
+    @Test
     void somethingElseIsAnError(@TempDir Path dir) throws Exception {
         Path pod = dir.resolve("pod.yaml");
         Files.writeString(pod, "apiVersion: v1\nkind: Pod\nmetadata: {name: x}\n");
