@@ -164,9 +164,11 @@ class ExamplesTest {
     /** Each example policy does to a real executor what its comments say: mode, grants and denials. */
     @TestFactory
     Stream<DynamicTest> examplePoliciesDecideAsDocumented() {
-        ClusterView ready = StaticClusterView.ofNodes(Nodes.readyNodes(3, Map.of(
+        // The nodes have every mount, and the cluster runs the CSI driver.
+        ClusterView ready = new StaticClusterView(Nodes.readyNodes(3, Map.of(
                 "mountpoint.s3jars.io/spark-jars-bucket", "ready", "mountpoint.s3jars.io/team-b-jars", "ready",
-                "s3jars.io/node-pool", "team-b")));
+                "s3jars.io/node-pool", "team-b")), Map.of(), Map.of(), true);
+        ClusterView driverOnly = new StaticClusterView(List.of(), Map.of(), Map.of(), true);
         return Stream.of(
                 new PolicyCase("policy.yaml", "spark-team-a", "spark", "spark-jars-bucket", true, "hostpath"),
                 new PolicyCase("policy.yaml", "spark-team-a", "spark", "spark-jars-bucket", false, "sidecar"),
@@ -175,7 +177,10 @@ class ExamplesTest {
                 new PolicyCase("policies/multi-team.yaml", "spark-team-b", "default", "team-b-jars", true, "denied"),
                 new PolicyCase("policies/multi-team.yaml", "analytics-eu", "default", "shared.libs", false, "sidecar"),
                 new PolicyCase("policies/multi-team.yaml", "analytics-eu", "default", "spark-jars-bucket", true, "denied"),
-                new PolicyCase("policies/sidecar-only.yaml", "spark-team-a", "spark", "spark-jars-bucket", true, "sidecar"))
+                new PolicyCase("policies/sidecar-only.yaml", "spark-team-a", "spark", "spark-jars-bucket", true, "sidecar"),
+                new PolicyCase("policies/csi.yaml", "spark-team-a", "spark", "spark-jars-bucket", true, "csi"),
+                new PolicyCase("policies/csi.yaml", "spark-team-b", "spark", "team-b-jars", false, "csi"),
+                new PolicyCase("policies/csi.yaml", "spark-team-b", "spark", "spark-jars-bucket", true, "denied"))
                 .map(c -> DynamicTest.dynamicTest(c.policy() + " " + c.namespace() + "/" + c.serviceAccount() + " "
                         + c.bucket() + " -> " + c.expected(), () -> {
                     ObjectNode pod = Fixtures.sparkPod(Fixtures.EXECUTOR);
@@ -183,7 +188,8 @@ class ExamplesTest {
                     ((ObjectNode) pod.get("spec")).put("serviceAccountName", c.serviceAccount());
                     PolicyResult parsed = PolicyParser.parse(Files.readString(EXAMPLES.resolve(c.policy())));
                     Decision decision = new MutationEngine().decide(pod, c.namespace(),
-                            Optional.of(((PolicyResult.Valid) parsed).policy()), c.nodesReady() ? ready : ClusterView.EMPTY);
+                            Optional.of(((PolicyResult.Valid) parsed).policy()), c.nodesReady() ? ready
+                                    : c.policy().contains("csi") ? driverOnly : ClusterView.EMPTY);
                     String outcome = decision instanceof Decision.Patch patch ? patch.mode().label()
                             : decision instanceof Decision.Deny ? "denied" : "skipped";
                     assertThat(outcome).as(decision.toString()).isEqualTo(c.expected());
