@@ -28,7 +28,8 @@ final class ModeSelection {
     record Requested(Mode mode, String source, List<String> warnings) {
     }
 
-    static Checked<InjectionPlan> plan(SparkPod pod, List<Bucket> buckets, Defaults defaults, ClusterView cluster) {
+    static Checked<InjectionPlan> plan(SparkPod pod, String namespace, List<Bucket> buckets, Defaults defaults,
+            ClusterView cluster) {
         List<BucketMount> mounts = layout(buckets, defaults);
         Optional<String> clash = BucketMount.nameClash(mounts);
         if (clash.isPresent()) {
@@ -45,7 +46,7 @@ final class ModeSelection {
         Requested asked = requested.value();
         List<String> warnings = new ArrayList<>(asked.warnings());
         return switch (asked.mode()) {
-            case AUTO -> auto(pod, buckets, mounts, defaults, cluster, warnings);
+            case AUTO -> auto(pod, namespace, buckets, mounts, defaults, cluster, warnings);
             case HOSTPATH -> {
                 NodeFit fit = NodeFit.of(pod, buckets, cluster);
                 if (fit.problem().isEmpty() && fit.readyNodes() == 0) {
@@ -64,30 +65,53 @@ final class ModeSelection {
     /**
      * The first mode of the policy's {@code autoOrder} this pod can have: hostpath when a Ready,
      * schedulable node it tolerates carries every bucket's mount; csi when every bucket declares csi
-     * and the CSI driver runs in the cluster; sidecar always. The reason says what decided.
+     * and the CSI driver runs in the cluster; sidecar always. Where the namespace enforces Pod
+     * Security baseline or restricted, only csi can be served, so hostpath and sidecar are passed
+     * over when csi can be had. The reason says why each mode before the chosen one was not.
      */
-    private static Checked<InjectionPlan> auto(SparkPod pod, List<Bucket> buckets, List<BucketMount> mounts,
-            Defaults defaults, ClusterView cluster, List<String> warnings) {
+    private static Checked<InjectionPlan> auto(SparkPod pod, String namespace, List<Bucket> buckets,
+            List<BucketMount> mounts, Defaults defaults, ClusterView cluster, List<String> warnings) {
         NodeFit fit = NodeFit.of(pod, buckets, cluster);
-        String noNode = fit.problem().orElseGet(() -> "no Ready, schedulable node the pod tolerates carries "
-                + fit.where());
         boolean declared = buckets.stream().allMatch(b -> b.csi().declared());
+        boolean csiPossible = declared && cluster.csiDriverInstalled();
+        Optional<String> level = cluster.podSecurityLevel(namespace)
+                .filter(MutationEngine.LEVELS_WITHOUT_HOSTPATH_OR_PRIVILEGED::contains);
+        boolean onlyCsiServes = level.isPresent() && csiPossible && defaults.autoOrder().contains(Mode.CSI);
+        List<String> passedOver = new ArrayList<>();
         for (Mode mode : defaults.autoOrder()) {
-            String reason = switch (mode) {
-                case HOSTPATH -> fit.problem().isEmpty() && fit.readyNodes() > 0 ? "auto chose hostpath: "
-                        + fit.readyNodes() + " Ready, schedulable node(s) the pod tolerates carry " + fit.where() : null;
-                case CSI -> declared && cluster.csiDriverInstalled() ? "auto chose csi: " + noNode
-                        + ", and the buckets' claims of the CSI driver " + ClusterView.CSI_DRIVER + " serve it" : null;
-                case SIDECAR -> "auto chose sidecar: " + noNode + (declared && !cluster.csiDriverInstalled()
-                        ? ", and the CSI driver " + ClusterView.CSI_DRIVER + " is not installed" : "");
+            if (onlyCsiServes && mode.needsPrivilegedNamespace()) {
+                passedOver.add("namespace " + namespace + " enforces Pod Security level '" + level.get() + "'");
+                continue;
+            }
+            Optional<String> whyNot = switch (mode) {
+                case HOSTPATH -> fit.problem().isPresent() || fit.readyNodes() == 0 ? Optional.of(fit.problem()
+                        .orElseGet(() -> "no Ready, schedulable node the pod tolerates carries " + fit.where()))
+                        : Optional.empty();
+                case CSI -> csiPossible ? Optional.empty() : Optional.of(declared ? "the CSI driver "
+                        + ClusterView.CSI_DRIVER + " is not installed" : "");
+                case SIDECAR -> Optional.empty();
                 case AUTO -> throw new IllegalStateException("autoOrder holds concrete modes only");
             };
-            if (reason != null) {
-                warnings.add(reason);
-                return feasible(mode, reason, mounts, defaults, warnings, fit.problem());
+            if (whyNot.isPresent()) {
+                passedOver.add(whyNot.get());
+                continue;
             }
+            String because = switch (mode) {
+                case HOSTPATH -> fit.readyNodes() + " Ready, schedulable node(s) the pod tolerates carry " + fit.where();
+                case CSI, SIDECAR, AUTO -> "";
+            };
+            List<String> said = new ArrayList<>(passedOver.stream().filter(w -> !w.isEmpty()).distinct().toList());
+            if (!because.isEmpty()) {
+                said.add(because);
+            }
+            if (said.isEmpty()) {
+                said.add("the first mode of the policy's autoOrder");
+            }
+            String reason = "auto chose " + mode.label() + ": " + String.join("; ", said);
+            warnings.add(reason);
+            return feasible(mode, reason, mounts, defaults, warnings, fit.problem());
         }
-        throw new IllegalStateException("autoOrder ends in sidecar, which always applies");
+        throw new IllegalStateException("autoOrder includes sidecar, which always applies");
     }
 
     /** One bucket keeps the plain mount path ({@code local:///mnt/s3/jars/x.jar}); several get a folder each. */

@@ -37,7 +37,7 @@ public final class MutationEngine {
     }
 
     private static final Set<String> SPARK_ROLES = Set.of("driver", "executor");
-    private static final Set<String> LEVELS_WITHOUT_HOSTPATH_OR_PRIVILEGED = Set.of("baseline", "restricted");
+    static final Set<String> LEVELS_WITHOUT_HOSTPATH_OR_PRIVILEGED = Set.of("baseline", "restricted");
 
     private static final Map<Mode, List<MutationStep>> STEPS = stepsPerMode();
 
@@ -65,7 +65,8 @@ public final class MutationEngine {
             if (buckets.isDenied()) {
                 return buckets.denial();
             }
-            Checked<InjectionPlan> plan = ModeSelection.plan(pod, buckets.value(), policy.get().defaults(), cluster);
+            Checked<InjectionPlan> plan = ModeSelection.plan(pod, namespace, buckets.value(), policy.get().defaults(),
+                    cluster);
             if (plan.isDenied()) {
                 return plan.denial();
             }
@@ -97,7 +98,8 @@ public final class MutationEngine {
             if (buckets.isDenied()) {
                 return Optional.empty();
             }
-            Checked<InjectionPlan> plan = ModeSelection.plan(pod, buckets.value(), policy.defaults(), cluster);
+            Checked<InjectionPlan> plan = ModeSelection.plan(pod, namespace, buckets.value(), policy.defaults(),
+                    cluster);
             if (plan.isDenied()) {
                 return Optional.empty();
             }

@@ -53,6 +53,24 @@ class AutoModeTest {
         assertThat(mode(noCsi, NO_NODES_WITH_DRIVER)).isEqualTo("sidecar");
     }
 
+    @Test
+    void whereOnlyCsiServesBecausePodSecurityForbidsTheOthersAutoGivesCsi() {
+        PolicySnapshot declared = Fixtures.policy(POLICY.formatted("", ", csi: {}"));
+        ClusterView baseline = new StaticClusterView(Nodes.readyNodes(1, Nodes.JARS_READY),
+                Map.of("spark-team-a", "baseline"), Map.of(), true);
+        Decision.Patch patch = patch(declared, baseline);
+        assertThat(patch.mode().label()).isEqualTo("csi");
+        assertThat(patch.warnings()).singleElement().asString()
+                .isEqualTo("auto chose csi: namespace spark-team-a enforces Pod Security level 'baseline'");
+    }
+
+    @Test
+    void theReasonNamesOnlyWhatCameBeforeTheChoice() {
+        PolicySnapshot csiFirst = Fixtures.policy(POLICY.formatted(", autoOrder: [csi, hostpath, sidecar]", ", csi: {}"));
+        assertThat(patch(csiFirst, NODES_AND_DRIVER).warnings()).singleElement().asString()
+                .isEqualTo("auto chose csi: the first mode of the policy's autoOrder");
+    }
+
     private static String mode(PolicySnapshot policy, ClusterView cluster) {
         return patch(policy, cluster).mode().label();
     }
