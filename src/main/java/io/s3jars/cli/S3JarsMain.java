@@ -57,8 +57,8 @@ public final class S3JarsMain {
             Path dir = LocalTls.generate();
             System.setProperty("s3jars.tls.cert", dir.resolve("tls.crt").toString());
             System.setProperty("s3jars.tls.key", dir.resolve("tls.key").toString());
-            System.err.println("s3jars: no S3JARS_TLS_CERT given; generated a local CA and localhost certificate in "
-                    + dir + " (curl --cacert " + dir.resolve("ca.crt") + ")");
+            System.err.println("s3jars: no S3JARS_TLS_CERT given; serving a localhost certificate of a new local CA:"
+                    + " export CA=" + dir.resolve("ca.crt"));
         }
         Quarkus.run(args);
     }

@@ -16,14 +16,31 @@ public final class LocalTls {
     private LocalTls() {
     }
 
-    /** Generates into a new temporary directory and returns it. */
+    /** Where a run from the repository puts them, one predictable place: {@code target/s3jars-local-ca}. */
+    static final Path IN_THE_BUILD = Path.of("target", "s3jars-local-ca");
+
+    /**
+     * Generates into {@code target/s3jars-local-ca} when run from a build (a {@code target} folder
+     * here), so a second terminal finds the CA without searching; else into a new temporary folder.
+     */
     public static Path generate() {
         try {
-            Path dir = Files.createTempDirectory("s3jars-tls-");
+            Path dir = Files.isDirectory(IN_THE_BUILD.getParent()) ? Files.createDirectories(IN_THE_BUILD)
+                    : Files.createTempDirectory("s3jars-tls-");
+            generate(dir);
+            return dir.toAbsolutePath();
+        } catch (IOException | UncheckedIOException e) {
+            Path dir = temporary();
             generate(dir);
             return dir;
+        }
+    }
+
+    private static Path temporary() {
+        try {
+            return Files.createTempDirectory("s3jars-tls-");
         } catch (IOException e) {
-            throw new UncheckedIOException("cannot create a directory for local certificates", e);
+            throw new UncheckedIOException("cannot create a folder for local certificates: " + e.getMessage(), e);
         }
     }
 
