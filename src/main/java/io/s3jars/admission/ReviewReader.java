@@ -148,6 +148,12 @@ final class ReviewReader {
     private static Skips withLimits(Skips root, PodLimits limits) {
         Skips spec = root.path("request").path("object").path("spec");
         spec.path("volumes").keepAtMost(limits.maxVolumes() + 1);
+        spec.path("tolerations").keepAtMost(limits.maxSchedulingTerms() + 1);
+        Skips terms = spec;
+        for (String field : PodLimits.NODE_SELECTOR_TERMS) {
+            terms = terms.path(field);
+        }
+        terms.keepAtMost(limits.maxSchedulingTerms() + 1);
         for (String list : PodContract.CONTAINER_LISTS) {
             Skips containers = spec.path(list).keepAtMost(limits.maxContainers() + 1);
             containers.path(Skips.ELEMENT).path("volumeMounts").keepAtMost(limits.maxVolumeMounts() + 1);

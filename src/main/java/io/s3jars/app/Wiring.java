@@ -27,7 +27,7 @@ public class Wiring {
     MutationEngine engine(S3JarsConfig config) {
         S3JarsConfig.Limits limits = config.limits();
         return new MutationEngine(new PodLimits(limits.maxContainers(), limits.maxVolumes(), limits.maxVolumeMounts(),
-                limits.maxPatchOperations()));
+                limits.maxPatchOperations(), limits.maxSchedulingTerms()));
     }
 
     @Produces

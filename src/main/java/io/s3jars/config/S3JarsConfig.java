@@ -79,6 +79,13 @@ public interface S3JarsConfig {
         /** JSON Patch operations in one answer ({@code S3JARS_LIMITS_MAX_PATCH_OPERATIONS}). */
         @WithDefault("4096")
         int maxPatchOperations();
+
+        /**
+         * Required node affinity terms, tolerations and nodeSelector entries of a pod, each
+         * ({@code S3JARS_LIMITS_MAX_SCHEDULING_TERMS}).
+         */
+        @WithDefault("64")
+        int maxSchedulingTerms();
     }
 
     interface Tls {

@@ -5,6 +5,7 @@ import com.fasterxml.jackson.databind.node.ObjectNode;
 import io.s3jars.cluster.ClusterView;
 import io.s3jars.guard.baseline.Violation;
 import io.s3jars.mutation.MutationEngine;
+import io.s3jars.mutation.PodContract;
 import io.s3jars.policy.PolicySnapshot;
 import java.util.ArrayList;
 import java.util.HashSet;
@@ -56,8 +57,23 @@ record CarveOut(Set<String> volumes, Set<String> containers, List<Violation> vio
                                 () -> containers.add(list + "/" + name)));
             }
         }
+        if (!hasOwnRegularContainer(spec)) {
+            // The sidecar would be the pod's only regular container, the one an exec without a container
+            // name enters: a shell that is root on the node. A Spark pod always has its own container.
+            containers.removeIf(c -> c.startsWith("containers/"));
+            violations.add(new Violation(CONTROL, "the pod has no container of its own beside s3jars' sidecar"));
+        }
         violations.addAll(writableMounts(spec, volumes, containers));
         return new CarveOut(Set.copyOf(volumes), Set.copyOf(containers), List.copyOf(violations));
+    }
+
+    private static boolean hasOwnRegularContainer(JsonNode spec) {
+        for (JsonNode container : spec.path("containers")) {
+            if (!container.path("name").asText("").startsWith(PodContract.NAME_PREFIX)) {
+                return true;
+            }
+        }
+        return false;
     }
 
     /** The pod's own containers may read a bucket, never write it or propagate mounts back to the node. */

@@ -32,6 +32,15 @@ final class InjectedElementDiff {
     private static final Set<String> IDENTITY_ENV = Set.of("AWS_ROLE_ARN", "AWS_WEB_IDENTITY_TOKEN_FILE",
             "AWS_STS_REGIONAL_ENDPOINTS", "AWS_REGION", "AWS_DEFAULT_REGION", "AWS_CONTAINER_CREDENTIALS_FULL_URI",
             "AWS_CONTAINER_AUTHORIZATION_TOKEN_FILE");
+    /**
+     * The values the webhooks set where a value would steer the sidecar: where it fetches
+     * credentials and which file it sends as a token. Any other value is the pod author's.
+     */
+    private static final Map<String, String> IDENTITY_VALUES = Map.of(
+            "AWS_WEB_IDENTITY_TOKEN_FILE", "/var/run/secrets/eks.amazonaws.com/serviceaccount/token",
+            "AWS_CONTAINER_CREDENTIALS_FULL_URI", "http://169.254.170.23/v1/credentials",
+            "AWS_CONTAINER_AUTHORIZATION_TOKEN_FILE",
+            "/var/run/secrets/pods.eks.amazonaws.com/serviceaccount/eks-pod-identity-token");
     private static final Map<String, String> IDENTITY_MOUNTS = Map.of(
             "aws-iam-token", "/var/run/secrets/eks.amazonaws.com/serviceaccount",
             "eks-pod-identity-token", "/var/run/secrets/pods.eks.amazonaws.com/serviceaccount");
@@ -127,7 +136,10 @@ final class InjectedElementDiff {
             return false;
         }
         for (JsonNode variable : env) {
-            if (!IDENTITY_ENV.contains(variable.path("name").asText())) {
+            String name = variable.path("name").asText();
+            String fixed = IDENTITY_VALUES.get(name);
+            if (!IDENTITY_ENV.contains(name) || variable.has("valueFrom")
+                    || fixed != null && !fixed.equals(variable.path("value").asText())) {
                 return false;
             }
         }
@@ -140,7 +152,8 @@ final class InjectedElementDiff {
         for (JsonNode mount : mounts) {
             String path = IDENTITY_MOUNTS.get(mount.path("name").asText());
             boolean identity = path != null && path.equals(mount.path("mountPath").asText())
-                    && mount.path("readOnly").asBoolean(false);
+                    && mount.path("readOnly").asBoolean(false) && !mount.has("subPath") && !mount.has("subPathExpr")
+                    && !mount.has("mountPropagation");
             if (!identity) {
                 kept.add(mount);
             }

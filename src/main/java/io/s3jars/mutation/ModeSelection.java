@@ -5,6 +5,7 @@ import io.s3jars.decision.DenyCode;
 import io.s3jars.policy.Bucket;
 import io.s3jars.policy.Defaults;
 import io.s3jars.policy.Mode;
+import io.s3jars.policy.Names;
 import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.List;
@@ -235,6 +236,11 @@ final class ModeSelection {
             ClusterView cluster) {
         Map<String, String> labels = new HashMap<>(mountReadyLabels);
         for (Map.Entry<String, String> selector : nodeSelector.entrySet()) {
+            if (!Names.isLabel(selector.getKey(), selector.getValue())) {
+                // No node carries it, and the API server refuses the pod: never a key of the node index,
+                // which remembers the label sets it is asked about.
+                return 0;
+            }
             String mountReady = labels.putIfAbsent(selector.getKey(), selector.getValue());
             if (mountReady != null && !mountReady.equals(selector.getValue())) {
                 return 0;

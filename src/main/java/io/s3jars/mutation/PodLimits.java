@@ -16,10 +16,23 @@ import java.util.Optional;
  * @param maxVolumes         entries of {@code spec.volumes}
  * @param maxVolumeMounts    volume mounts over all containers together
  * @param maxPatchOperations JSON Patch operations in one answer
+ * @param maxSchedulingTerms required node affinity terms, tolerations, and nodeSelector entries, each
  */
-public record PodLimits(int maxContainers, int maxVolumes, int maxVolumeMounts, int maxPatchOperations) {
+public record PodLimits(int maxContainers, int maxVolumes, int maxVolumeMounts, int maxPatchOperations,
+        int maxSchedulingTerms) {
 
-    public static final PodLimits DEFAULT = new PodLimits(64, 256, 1024, 4096);
+    public static final PodLimits DEFAULT = new PodLimits(64, 256, 1024, 4096, 64);
+
+    /** The limits with the default bound on scheduling terms. */
+    public PodLimits(int maxContainers, int maxVolumes, int maxVolumeMounts, int maxPatchOperations) {
+        this(maxContainers, maxVolumes, maxVolumeMounts, maxPatchOperations, DEFAULT_SCHEDULING_TERMS);
+    }
+
+    private static final int DEFAULT_SCHEDULING_TERMS = 64;
+
+    /** Where the pod's required node affinity terms are. */
+    public static final List<String> NODE_SELECTOR_TERMS = List.of("affinity", "nodeAffinity",
+            "requiredDuringSchedulingIgnoredDuringExecution", "nodeSelectorTerms");
 
     private static final List<String> CONTAINER_LISTS = PodContract.CONTAINER_LISTS;
 
@@ -48,6 +61,16 @@ public record PodLimits(int maxContainers, int maxVolumes, int maxVolumeMounts, 
         JsonNode volumes = spec.path("volumes");
         if (volumes.isArray() && volumes.size() > maxVolumes) {
             return over("volumes", volumes.size(), maxVolumes, "S3JARS_LIMITS_MAX_VOLUMES");
+        }
+        JsonNode terms = spec;
+        for (String field : NODE_SELECTOR_TERMS) {
+            terms = terms.path(field);
+        }
+        for (JsonNode scheduling : List.of(terms, spec.path("tolerations"), spec.path("nodeSelector"))) {
+            if (scheduling.size() > maxSchedulingTerms) {
+                return over("node affinity terms, tolerations or nodeSelector entries", scheduling.size(),
+                        maxSchedulingTerms, "S3JARS_LIMITS_MAX_SCHEDULING_TERMS");
+            }
         }
         return Optional.empty();
     }

@@ -47,6 +47,11 @@ public final class Names {
                 : Optional.of("is not a valid object name (lowercase letters, digits, '-' and '.'; at most 253)");
     }
 
+    /** True for a key and value Kubernetes accepts as a label; no node carries any other. */
+    public static boolean isLabel(String key, String value) {
+        return labelKeyProblem(key).isEmpty() && labelValueProblem(value).isEmpty();
+    }
+
     static Optional<String> labelKeyProblem(String key) {
         int slash = key.lastIndexOf('/');
         String prefix = slash < 0 ? null : key.substring(0, slash);

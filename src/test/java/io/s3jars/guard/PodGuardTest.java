@@ -131,8 +131,35 @@ class PodGuardTest {
             }
         }
         assertThat(check(pod, "spark-team-a")).isInstanceOf(Decision.Skip.class);
+        ObjectNode redirected = pod.deepCopy();
+        ((ArrayNode) redirected.at("/spec/initContainers/0/env")).addObject()
+                .put("name", "AWS_CONTAINER_CREDENTIALS_FULL_URI").put("value", "https://attacker.example.com/creds");
+        assertThat(check(redirected, "spark-team-a")).as("credentials from elsewhere").isInstanceOf(Decision.Deny.class);
         ((ArrayNode) pod.at("/spec/initContainers/0/env")).addObject().put("name", "AWS_ENDPOINT_URL").put("value", "x");
         assertThat(check(pod, "spark-team-a")).isInstanceOf(Decision.Deny.class);
+    }
+
+    /**
+     * A classic sidecar that would be the pod's only regular container is the container an exec
+     * without a container name enters: never exempt.
+     */
+    @Test
+    void aSidecarThatWouldBeThePodsOnlyContainerIsNotExempt() {
+        PolicySnapshot classic = Fixtures.policy("""
+                apiVersion: s3jars.io/v1alpha1
+                kind: S3JarsPolicy
+                defaults: {mode: sidecar, sidecar: {image: registry.example.com/mount-s3:1.21.0, nativeSidecar: false}}
+                buckets: [{name: spark-jars-bucket}]
+                bindings: [{namespaces: [spark-team-a], buckets: [spark-jars-bucket]}]
+                """);
+        ObjectNode pod = Fixtures.sparkPod(Fixtures.EXECUTOR);
+        ((ObjectNode) pod.get("spec")).putArray("containers");
+        Decision decision = ENGINE.decide(pod, "spark-team-a", Optional.of(classic), nodes());
+        ObjectNode injected = ((Decision.Patch) decision).mutatedPod();
+        assertThat(injected.at("/spec/containers")).hasSize(1);
+        Decision verdict = GUARD.check(injected, "spark-team-a", inForce(classic), inMode(nodes(), null));
+        assertThat(verdict).isInstanceOf(Decision.Deny.class);
+        assertThat(((Decision.Deny) verdict).reason()).contains("no container of its own").contains("privileged");
     }
 
     @Test

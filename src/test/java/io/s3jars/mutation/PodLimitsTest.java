@@ -5,12 +5,19 @@ import static org.assertj.core.api.Assertions.assertThat;
 import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import io.s3jars.cluster.ClusterView;
+import io.s3jars.cluster.GuardMode;
+import io.s3jars.cluster.StaticClusterView;
+import io.s3jars.cluster.Toleration;
 import io.s3jars.decision.Decision;
 import io.s3jars.guard.PodGuard;
 import io.s3jars.policy.PolicySnapshot;
 import io.s3jars.policy.PolicyStore;
 import io.s3jars.testing.Fixtures;
+import io.s3jars.testing.Nodes;
+import java.util.List;
+import java.util.Map;
 import java.util.Optional;
+import java.util.concurrent.atomic.AtomicInteger;
 import org.junit.jupiter.api.Test;
 
 /** Pods over a size limit are refused with the limit's name, by the engine and by the guard, before any work. */
@@ -50,6 +57,46 @@ class PodLimitsTest {
             list.addObject().put("name", "spark-local-dir-1").put("mountPath", "/m" + i);
         }
         assertThat(reason(mounts)).contains("S3JARS_LIMITS_MAX_VOLUME_MOUNTS");
+    }
+
+    @Test
+    void schedulingTermsAreBoundedAndAnInvalidNodeSelectorNeverReachesTheNodeIndex() {
+        ObjectNode tolerant = Fixtures.sparkPod(Fixtures.EXECUTOR);
+        ArrayNode tolerations = tolerant.with("spec").putArray("tolerations");
+        for (int i = 0; i < 65; i++) {
+            tolerations.addObject().put("key", "k" + i).put("operator", "Exists");
+        }
+        assertThat(reason(tolerant)).contains("S3JARS_LIMITS_MAX_SCHEDULING_TERMS");
+        ObjectNode pinned = Fixtures.sparkPod(Fixtures.EXECUTOR);
+        ((ObjectNode) pinned.get("metadata")).withObject("annotations").put("s3jars.io/mode", "hostpath");
+        pinned.with("spec").putObject("nodeSelector").put("pool", "x".repeat(1024 * 1024));
+        AtomicInteger lookups = new AtomicInteger();
+        ClusterView nodes = StaticClusterView.ofNodes(Nodes.readyNodes(1, Nodes.JARS_READY));
+        ClusterView counting = new ClusterView() {
+            @Override
+            public int mountReadyNodes(Map<String, String> labels, List<Toleration> tolerations) {
+                lookups.incrementAndGet();
+                return nodes.mountReadyNodes(labels, tolerations);
+            }
+
+            @Override
+            public Optional<String> podSecurityLevel(String namespace) {
+                return Optional.empty();
+            }
+
+            @Override
+            public GuardMode guardMode(String namespace) {
+                return GuardMode.PATHS_ONLY;
+            }
+
+            @Override
+            public boolean csiDriverInstalled() {
+                return false;
+            }
+        };
+        Decision decision = ENGINE.decide(pinned, "spark-team-a", Optional.of(POLICY), counting);
+        assertThat(decision).isInstanceOf(Decision.Patch.class);
+        assertThat(lookups.get()).as("a 1 MiB label value is no key of the node index").isZero();
     }
 
     @Test
