@@ -5,17 +5,14 @@ import static org.assertj.core.api.Assertions.assertThat;
 import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import io.s3jars.cluster.ClusterView;
-import io.s3jars.cluster.GuardMode;
 import io.s3jars.cluster.StaticClusterView;
-import io.s3jars.cluster.Toleration;
 import io.s3jars.decision.Decision;
 import io.s3jars.guard.PodGuard;
 import io.s3jars.policy.PolicySnapshot;
 import io.s3jars.policy.PolicyStore;
+import io.s3jars.testing.Clusters;
 import io.s3jars.testing.Fixtures;
 import io.s3jars.testing.Nodes;
-import java.util.List;
-import java.util.Map;
 import java.util.Optional;
 import java.util.concurrent.atomic.AtomicInteger;
 import org.junit.jupiter.api.Test;
@@ -72,28 +69,7 @@ class PodLimitsTest {
         pinned.with("spec").putObject("nodeSelector").put("pool", "x".repeat(1024 * 1024));
         AtomicInteger lookups = new AtomicInteger();
         ClusterView nodes = StaticClusterView.ofNodes(Nodes.readyNodes(1, Nodes.JARS_READY));
-        ClusterView counting = new ClusterView() {
-            @Override
-            public int mountReadyNodes(Map<String, String> labels, List<Toleration> tolerations) {
-                lookups.incrementAndGet();
-                return nodes.mountReadyNodes(labels, tolerations);
-            }
-
-            @Override
-            public Optional<String> podSecurityLevel(String namespace) {
-                return Optional.empty();
-            }
-
-            @Override
-            public GuardMode guardMode(String namespace) {
-                return GuardMode.PATHS_ONLY;
-            }
-
-            @Override
-            public boolean csiDriverInstalled() {
-                return false;
-            }
-        };
+        ClusterView counting = Clusters.countingLookups(nodes, lookups);
         Decision decision = ENGINE.decide(pinned, "spark-team-a", Optional.of(POLICY), counting);
         assertThat(decision).isInstanceOf(Decision.Patch.class);
         assertThat(lookups.get()).as("a 1 MiB label value is no key of the node index").isZero();
