@@ -16,6 +16,7 @@ import io.s3jars.cluster.Toleration;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
+import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.function.Consumer;
 
@@ -31,6 +32,7 @@ public final class InformerClusterView implements ClusterView, AutoCloseable {
     private final MountReadyIndex index = new MountReadyIndex();
     private final Map<String, String> podSecurityLevels = new ConcurrentHashMap<>();
     private final Map<String, GuardMode> guardModes = new ConcurrentHashMap<>();
+    private final Set<String> knownNamespaces = ConcurrentHashMap.newKeySet();
     private final SharedIndexInformer<Node> nodes;
     private final SharedIndexInformer<Namespace> namespaces;
     private final SharedIndexInformer<CSIDriver> csiDriver;
@@ -99,17 +101,28 @@ public final class InformerClusterView implements ClusterView, AutoCloseable {
         return !csiDriver.getStore().list().isEmpty();
     }
 
+    /**
+     * A namespace the cache has not seen yet (created a moment ago, or labelled while the watch was
+     * down) gets the strictest mode: the API server chose the webhook from labels this replica does
+     * not know, and a pod refused now is retried by its controller once the cache has caught up.
+     */
     @Override
     public GuardMode guardMode(String namespace) {
-        return guardModes.getOrDefault(namespace, GuardMode.PATHS_ONLY);
+        GuardMode mode = guardModes.get(namespace);
+        if (mode != null) {
+            return mode;
+        }
+        return namespaces.hasSynced() && !knownNamespaces.contains(namespace) ? GuardMode.ENFORCE : GuardMode.PATHS_ONLY;
     }
 
     private void forgetNamespace(Namespace namespace) {
+        knownNamespaces.remove(name(namespace));
         podSecurityLevels.remove(name(namespace));
         guardModes.remove(name(namespace));
     }
 
     private void recordNamespace(Namespace namespace) {
+        knownNamespaces.add(name(namespace));
         Map<String, String> labels = namespace.getMetadata().getLabels();
         GuardMode guard = GuardMode.of(labels);
         if (guard == GuardMode.PATHS_ONLY) {

@@ -129,6 +129,11 @@ class InformerClusterViewTest {
                 .addToLabels("s3jars.io/injection", "enabled").addToLabels("s3jars.io/guard", "warn").endMetadata()
                 .build()).create();
         await().atMost(Duration.ofSeconds(5)).until(() -> view.guardMode("spark-team-c") == GuardMode.WARN);
+        // Not seen yet: judged as strictly as an s3jars namespace until the cache knows its labels.
+        assertThat(view.guardMode("created-a-moment-ago")).isEqualTo(GuardMode.ENFORCE);
+        client.namespaces().resource(new NamespaceBuilder().withNewMetadata().withName("web").endMetadata().build())
+                .create();
+        await().atMost(Duration.ofSeconds(5)).until(() -> view.guardMode("web") == GuardMode.PATHS_ONLY);
         client.storage().v1().csiDrivers().withName("s3.csi.aws.com").delete();
         await().atMost(Duration.ofSeconds(5)).until(() -> !view.csiDriverInstalled());
     }
