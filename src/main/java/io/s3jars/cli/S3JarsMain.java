@@ -2,8 +2,15 @@ package io.s3jars.cli;
 
 import io.quarkus.runtime.Quarkus;
 import io.quarkus.runtime.annotations.QuarkusMain;
+import io.s3jars.policy.PolicyParser;
+import io.s3jars.policy.PolicyResult;
 import io.s3jars.tls.LocalTls;
 import io.s3jars.tls.ServingCertificateFiles;
+import java.io.IOException;
+import java.net.InetSocketAddress;
+import java.net.ServerSocket;
+import java.nio.file.Files;
+import java.nio.file.NoSuchFileException;
 import java.nio.file.Path;
 import java.util.Arrays;
 
@@ -46,6 +53,9 @@ public final class S3JarsMain {
      */
     private static void serve(String[] args) {
         keepInMemoryKeyStoresCheap();
+        checkPolicyFile();
+        checkPortFree("QUARKUS_HTTP_SSL_PORT", "quarkus.http.ssl-port", 8443);
+        checkPortFree("QUARKUS_MANAGEMENT_PORT", "quarkus.management.port", 9000);
         String cert = setting("S3JARS_TLS_CERT", "s3jars.tls.cert");
         String key = setting("S3JARS_TLS_KEY", "s3jars.tls.key");
         if (cert != null) {
@@ -72,6 +82,52 @@ public final class S3JarsMain {
     private static void keepInMemoryKeyStoresCheap() {
         if (System.getProperty(PKCS12_KEY_ROUNDS) == null) {
             System.setProperty(PKCS12_KEY_ROUNDS, "1");
+        }
+    }
+
+    /**
+     * A local run's policy file, read and checked before the server starts, so a mistake stops the
+     * start with every error on its own line rather than a stack trace.
+     */
+    private static void checkPolicyFile() {
+        String file = setting("S3JARS_POLICY_FILE", "s3jars.policy-file");
+        if (file == null) {
+            return;
+        }
+        String yaml;
+        try {
+            yaml = Files.readString(Path.of(file));
+        } catch (NoSuchFileException e) {
+            fail("the policy file " + file + " (S3JARS_POLICY_FILE) does not exist");
+            return;
+        } catch (IOException e) {
+            fail("cannot read the policy file " + file + " (S3JARS_POLICY_FILE): " + e.getMessage());
+            return;
+        }
+        if (PolicyParser.parse(yaml) instanceof PolicyResult.Invalid invalid) {
+            fail("the policy file " + file + " is invalid; fix it and start again:\n  "
+                    + String.join("\n  ", invalid.errors()));
+        }
+    }
+
+    /** A port another process holds stops the start with the setting that moves it. */
+    private static void checkPortFree(String env, String property, int defaultPort) {
+        String configured = setting(env, property);
+        int port;
+        try {
+            port = configured == null ? defaultPort : Integer.parseInt(configured.strip());
+        } catch (NumberFormatException e) {
+            fail(env + " must be a port number, not '" + configured + "'");
+            return;
+        }
+        if (port == 0) {
+            return;
+        }
+        try (ServerSocket probe = new ServerSocket()) {
+            probe.setReuseAddress(true);
+            probe.bind(new InetSocketAddress(port));
+        } catch (IOException e) {
+            fail("port " + port + " is in use; stop what holds it, or set " + env + " to another port");
         }
     }
 

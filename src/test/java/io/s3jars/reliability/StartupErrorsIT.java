@@ -1,0 +1,61 @@
+package io.s3jars.reliability;
+
+import static io.s3jars.testing.PackagedApp.JAR;
+import static io.s3jars.testing.PackagedApp.freePort;
+import static io.s3jars.testing.PackagedApp.java;
+import static org.assertj.core.api.Assertions.assertThat;
+
+import java.net.InetSocketAddress;
+import java.net.ServerSocket;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.Map;
+import java.util.concurrent.TimeUnit;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/** The packaged server refuses to start on a mistake with a few lines that say what to do, never a stack trace. */
+class StartupErrorsIT {
+
+    @TempDir
+    Path dir;
+
+    @Test
+    void anInvalidPolicyFileListsEveryErrorAndExitsTwo() throws Exception {
+        Path policy = Files.writeString(dir.resolve("policy.yaml"),
+                "apiVersion: s3jars.io/v1alpha1\nkind: S3JarsPolicy\nbuckets: [{name: Bad_Name}]\nbindings: 7\n");
+        Result result = start(Map.of("S3JARS_POLICY_FILE", policy.toString()));
+        assertThat(result.exit()).isEqualTo(2);
+        assertThat(result.stderr()).startsWith("s3jars: cannot start: the policy file " + policy + " is invalid")
+                .contains("  buckets[0].name").contains("  bindings must be a list").doesNotContain("\tat ");
+        assertThat(start(Map.of("S3JARS_POLICY_FILE", "nope.yaml")).stderr())
+                .isEqualTo("s3jars: cannot start: the policy file nope.yaml (S3JARS_POLICY_FILE) does not exist\n");
+    }
+
+    @Test
+    void aPortInUseNamesTheSettingThatMovesIt() throws Exception {
+        try (ServerSocket taken = new ServerSocket()) {
+            taken.bind(new InetSocketAddress(0));
+            Result result = start(Map.of("S3JARS_POLICY_FILE", "examples/policy.yaml",
+                    "QUARKUS_HTTP_SSL_PORT", String.valueOf(taken.getLocalPort()),
+                    "QUARKUS_MANAGEMENT_PORT", String.valueOf(freePort())));
+            assertThat(result.exit()).isEqualTo(2);
+            assertThat(result.stderr()).isEqualTo("s3jars: cannot start: port " + taken.getLocalPort()
+                    + " is in use; stop what holds it, or set QUARKUS_HTTP_SSL_PORT to another port\n");
+        }
+    }
+
+    private record Result(int exit, String stderr) {
+    }
+
+    private static Result start(Map<String, String> environment) throws Exception {
+        ProcessBuilder builder = new ProcessBuilder(java(), "-XX:TieredStopAtLevel=1", "-jar", JAR.toString());
+        builder.environment().putAll(environment);
+        builder.redirectOutput(ProcessBuilder.Redirect.DISCARD);
+        Process app = builder.start();
+        String stderr = new String(app.getErrorStream().readAllBytes(), StandardCharsets.UTF_8);
+        assertThat(app.waitFor(30, TimeUnit.SECONDS)).as("exits by itself").isTrue();
+        return new Result(app.exitValue(), stderr);
+    }
+}
