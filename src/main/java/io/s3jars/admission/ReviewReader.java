@@ -135,16 +135,6 @@ final class ReviewReader {
         return "line " + location.getLineNr() + ", column " + location.getColumnNr();
     }
 
-    private static Skips requestMetadataOnly() {
-        Skips root = new Skips();
-        Skips request = root.path("request");
-        request.skip("userInfo");
-        request.skip("oldObject");
-        request.skip("options");
-        request.path("object").path("metadata").skip("managedFields");
-        return root;
-    }
-
     private static Skips withLimits(Skips root, PodLimits limits) {
         Skips spec = root.path("request").path("object").path("spec");
         spec.path("volumes").keepAtMost(limits.maxVolumes() + 1);
@@ -171,8 +161,10 @@ final class ReviewReader {
         return root;
     }
 
+    /** What validation leaves out, and the old object: mutation reads only the pod as it will be. */
     private static Skips notRead() {
-        Skips root = requestMetadataOnly();
+        Skips root = notReadByValidation();
+        root.path("request").skip("oldObject");
         Skips object = root.path("request").path("object");
         for (String field : PodContract.POD_FIELDS_NOT_READ) {
             String[] path = field.split("\\.");

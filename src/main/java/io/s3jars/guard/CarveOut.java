@@ -79,7 +79,7 @@ record CarveOut(Set<String> volumes, Set<String> containers, List<Violation> vio
     /** The pod's own containers may read a bucket, never write it or propagate mounts back to the node. */
     private static List<Violation> writableMounts(JsonNode spec, Set<String> volumes, Set<String> containers) {
         List<Violation> violations = new ArrayList<>();
-        for (String list : List.of("initContainers", "containers", "ephemeralContainers")) {
+        for (String list : PodContract.CONTAINER_LISTS) {
             for (JsonNode container : spec.path(list)) {
                 if (containers.contains(list + "/" + container.path("name").asText())) {
                     continue;

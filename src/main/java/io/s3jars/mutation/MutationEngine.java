@@ -61,12 +61,7 @@ public final class MutationEngine {
                         + " tell which buckets namespace " + namespace + " may use; the pod is refused rather than"
                         + " started without its jars. Check the s3jars logs and its policy ConfigMap.", List.of());
             }
-            Checked<List<Bucket>> buckets = BucketSelection.select(pod, namespace, policy.get());
-            if (buckets.isDenied()) {
-                return buckets.denial();
-            }
-            Checked<InjectionPlan> plan = ModeSelection.plan(pod, namespace, buckets.value(), policy.get().defaults(),
-                    cluster);
+            Checked<InjectionPlan> plan = plan(pod, namespace, policy.get(), cluster);
             if (plan.isDenied()) {
                 return plan.denial();
             }
@@ -94,12 +89,7 @@ public final class MutationEngine {
             if (reasonToSkip(pod).isPresent() || limits.check(podJson).isPresent()) {
                 return Optional.empty();
             }
-            Checked<List<Bucket>> buckets = BucketSelection.select(pod, namespace, policy);
-            if (buckets.isDenied()) {
-                return Optional.empty();
-            }
-            Checked<InjectionPlan> plan = ModeSelection.plan(pod, namespace, buckets.value(), policy.defaults(),
-                    cluster);
+            Checked<InjectionPlan> plan = plan(pod, namespace, policy, cluster);
             if (plan.isDenied()) {
                 return Optional.empty();
             }
@@ -107,12 +97,27 @@ public final class MutationEngine {
             alone.putObject("metadata");
             alone.putObject("spec").putArray("containers");
             PodEditor editor = new PodEditor(alone);
-            for (MutationStep step : STEPS.get(plan.value().mode())) {
-                step.apply(plan.value(), editor);
-            }
+            applySteps(plan.value(), editor);
             return Optional.of(editor.pod());
         } catch (MalformedPod | InjectionConflict e) {
             return Optional.empty();
+        }
+    }
+
+    /** The pod's buckets, checked against the bindings, and the plan of how to mount them. */
+    private static Checked<InjectionPlan> plan(SparkPod pod, String namespace, PolicySnapshot policy,
+            ClusterView cluster) {
+        Checked<List<Bucket>> buckets = BucketSelection.select(pod, namespace, policy);
+        if (buckets.isDenied()) {
+            return buckets.asDenied();
+        }
+        return ModeSelection.plan(pod, namespace, buckets.value(), policy.defaults(), cluster);
+    }
+
+    /** The fold: every step of the plan's mode, in order, on one working copy of the pod. */
+    private static void applySteps(InjectionPlan plan, PodEditor pod) {
+        for (MutationStep step : STEPS.get(plan.mode())) {
+            step.apply(plan, pod);
         }
     }
 
@@ -147,13 +152,11 @@ public final class MutationEngine {
                 + " job in a namespace that allows it.", plan.bucketNames()));
     }
 
-    /** The fold: every step of the chosen mode, in order, on one working copy of the pod. */
+    /** The plan carried out on the pod, answered as a patch within the patch limit. */
     private static Decision inject(InjectionPlan plan, ObjectNode podJson, PodLimits limits) {
         PodEditor pod = new PodEditor(podJson);
         try {
-            for (MutationStep step : STEPS.get(plan.mode())) {
-                step.apply(plan, pod);
-            }
+            applySteps(plan, pod);
         } catch (InjectionConflict conflict) {
             return new Decision.Deny(DenyCode.INVALID, conflict.getMessage(), plan.bucketNames());
         }

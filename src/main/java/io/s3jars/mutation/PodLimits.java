@@ -25,10 +25,8 @@ public record PodLimits(int maxContainers, int maxVolumes, int maxVolumeMounts, 
 
     /** The limits with the default bound on scheduling terms. */
     public PodLimits(int maxContainers, int maxVolumes, int maxVolumeMounts, int maxPatchOperations) {
-        this(maxContainers, maxVolumes, maxVolumeMounts, maxPatchOperations, DEFAULT_SCHEDULING_TERMS);
+        this(maxContainers, maxVolumes, maxVolumeMounts, maxPatchOperations, DEFAULT.maxSchedulingTerms());
     }
-
-    private static final int DEFAULT_SCHEDULING_TERMS = 64;
 
     /** Where the pod's required node affinity terms are. */
     public static final List<String> NODE_SELECTOR_TERMS = List.of("affinity", "nodeAffinity",

@@ -17,34 +17,18 @@ public final class Clusters {
 
     /** The view of {@code nodes}, counting its lookups of mount-ready nodes in {@code lookups}. */
     public static ClusterView countingLookups(ClusterView nodes, AtomicInteger lookups) {
-        return new ClusterView() {
-            @Override
-            public int mountReadyNodes(Map<String, String> labels, List<Toleration> tolerations) {
-                lookups.incrementAndGet();
-                return nodes.mountReadyNodes(labels, tolerations);
-            }
-
-            @Override
-            public Optional<String> podSecurityLevel(String namespace) {
-                return nodes.podSecurityLevel(namespace);
-            }
-
-            @Override
-            public GuardMode guardMode(String namespace) {
-                return nodes.guardMode(namespace);
-            }
-
-            @Override
-            public boolean csiDriverInstalled() {
-                return nodes.csiDriverInstalled();
-            }
-        };
+        return delegating(nodes, nodes::guardMode, lookups::incrementAndGet);
     }
 
     public static ClusterView withGuardModes(ClusterView nodes, Function<String, GuardMode> modes) {
+        return delegating(nodes, modes, () -> { });
+    }
+
+    private static ClusterView delegating(ClusterView nodes, Function<String, GuardMode> modes, Runnable onLookup) {
         return new ClusterView() {
             @Override
             public int mountReadyNodes(Map<String, String> labels, List<Toleration> tolerations) {
+                onLookup.run();
                 return nodes.mountReadyNodes(labels, tolerations);
             }
 
