@@ -6,6 +6,7 @@ import com.fasterxml.jackson.databind.node.ObjectNode;
 import io.s3jars.decision.Bounded;
 import io.s3jars.mutation.PodContract;
 import io.s3jars.mutation.PodLimits;
+import io.s3jars.policy.Names;
 import java.io.IOException;
 import java.util.List;
 import java.util.Optional;
@@ -98,6 +99,10 @@ public record AdmissionRequest(String uid, String namespace, String name, String
             }
         }
         String namespace = optionalText(request, "namespace");
+        if (!namespace.isEmpty() && !Names.isDnsLabel(namespace)) {
+            throw new BadReview("request.namespace must be a namespace name (a DNS label of at most 63 characters),"
+                    + " not '" + Bounded.text(namespace) + "'");
+        }
         String subResource = optionalText(request, "subResource");
         JsonNode oldObject = request.get("oldObject");
         return new AdmissionRequest(uid, namespace, optionalText(request, "name"), operation, subResource,

@@ -6,6 +6,7 @@ import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
+import java.util.Set;
 import java.util.SortedSet;
 import java.util.TreeSet;
 import java.util.concurrent.ConcurrentHashMap;
@@ -100,6 +101,11 @@ public final class PolicySnapshot {
         return accounts;
     }
 
+    /** The namespaces whose bindings are remembered; for tests of what the cache keeps. */
+    Set<String> rememberedNamespaces() {
+        return Set.copyOf(resolvedNamespaces.keySet());
+    }
+
     private List<Binding> bindingsFor(String namespace) {
         List<Binding> remembered = resolvedNamespaces.get(namespace);
         if (remembered != null) {
@@ -112,7 +118,9 @@ public final class PolicySnapshot {
             }
         }
         List<Binding> resolved = List.copyOf(matching);
-        if (resolvedNamespaces.size() < MAX_REMEMBERED_NAMESPACES) {
+        // The name comes from the review; only a name a namespace can have is kept, so the
+        // cache holds at most MAX_REMEMBERED_NAMESPACES keys of at most 63 characters.
+        if (resolvedNamespaces.size() < MAX_REMEMBERED_NAMESPACES && Names.isDnsLabel(namespace)) {
             resolvedNamespaces.put(namespace, resolved);
         }
         return resolved;

@@ -88,6 +88,8 @@ class MutateEndpointTest {
         ((ObjectNode) configMap.at("/request/resource")).put("resource", "configmaps");
         ObjectNode noObject = review("review-a-driver.json");
         ((ObjectNode) noObject.get("request")).remove("object");
+        ObjectNode hugeNamespace = review("review-a-driver.json");
+        ((ObjectNode) hugeNamespace.get("request")).put("namespace", "spark-team-" + "a".repeat(100_000));
         String[][] cases = {
             {"{not json", "body is not valid JSON"},
             {"", "empty body"},
@@ -96,6 +98,7 @@ class MutateEndpointTest {
             {beta.toString(), "apiVersion must be admission.k8s.io/v1, got 'admission.k8s.io/v1beta1'"},
             {configMap.toString(), "this endpoint reviews pods, not resource 'configmaps'"},
             {noObject.toString(), "request.object is missing for a CREATE"},
+            {hugeNamespace.toString(), "request.namespace must be a namespace name"},
             {"{\"kind\":\"AdmissionReview\",\"kind\":\"AdmissionReview\"}", "duplicate key 'kind'"},
             {"[".repeat(10_000), "nesting depth"},
         };
