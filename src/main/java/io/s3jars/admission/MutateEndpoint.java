@@ -1,32 +1,45 @@
 package io.s3jars.admission;
 
-import io.quarkus.vertx.http.runtime.VertxHttpConfig;
 import io.s3jars.cluster.ClusterView;
 import io.s3jars.decision.Decision;
 import io.s3jars.mutation.MutationEngine;
 import io.s3jars.policy.PolicyStore;
-import io.vertx.ext.web.Router;
-import jakarta.enterprise.context.ApplicationScoped;
-import jakarta.enterprise.event.Observes;
+import io.smallrye.common.annotation.NonBlocking;
+import jakarta.inject.Singleton;
+import jakarta.ws.rs.Consumes;
+import jakarta.ws.rs.POST;
+import jakarta.ws.rs.Path;
+import jakarta.ws.rs.Produces;
+import jakarta.ws.rs.core.MediaType;
+import jakarta.ws.rs.core.Response;
 
-/** {@code POST /mutate}: pod CREATEs go to the engine; everything else is allowed untouched. */
-@ApplicationScoped
+/**
+ * {@code POST /mutate}: pod CREATEs go to the engine; everything else is allowed untouched.
+ * Answered on the event loop: a decision is pure CPU over in-memory state.
+ */
+@Path("/mutate")
+@Singleton
 public class MutateEndpoint {
 
     private final MutationEngine engine;
     private final PolicyStore policies;
     private final ClusterView cluster;
+    private final AdmissionExchange exchange;
 
-    public MutateEndpoint(MutationEngine engine, PolicyStore policies, ClusterView cluster) {
+    public MutateEndpoint(MutationEngine engine, PolicyStore policies, ClusterView cluster, AdmissionLog log) {
         this.engine = engine;
         this.policies = policies;
         this.cluster = cluster;
+        this.exchange = new AdmissionExchange("/mutate", log, ReviewReader.forMutate(engine.limits()), this::decide,
+                "pods");
     }
 
-    void register(@Observes Router router, AdmissionLog log,
-            VertxHttpConfig http) {
-        AdmissionRoute.register(router, "/mutate", AdmissionRoute.maxBodyBytes(http), log,
-                ReviewReader.forMutate(engine.limits()), this::decide, "pods");
+    @POST
+    @Consumes(MediaType.APPLICATION_JSON)
+    @Produces(MediaType.APPLICATION_JSON)
+    @NonBlocking
+    public Response review(byte[] body) {
+        return exchange.answer(body);
     }
 
     Decision decide(AdmissionRequest request) {

@@ -1,7 +1,6 @@
 package io.s3jars.admission;
 
 import com.fasterxml.jackson.databind.JsonNode;
-import io.quarkus.vertx.http.runtime.VertxHttpConfig;
 import io.s3jars.cluster.ClusterView;
 import io.s3jars.cluster.GuardMode;
 import io.s3jars.config.S3JarsConfig;
@@ -11,13 +10,17 @@ import io.s3jars.decision.DenyCode;
 import io.s3jars.guard.PodGuard;
 import io.s3jars.mutation.MutationEngine;
 import io.s3jars.mutation.PodContract;
-import io.s3jars.mutation.PodLimits;
 import io.s3jars.policy.PolicyParser;
 import io.s3jars.policy.PolicyResult;
 import io.s3jars.policy.PolicyStore;
-import io.vertx.ext.web.Router;
-import jakarta.enterprise.context.ApplicationScoped;
-import jakarta.enterprise.event.Observes;
+import io.smallrye.common.annotation.NonBlocking;
+import jakarta.inject.Singleton;
+import jakarta.ws.rs.Consumes;
+import jakarta.ws.rs.POST;
+import jakarta.ws.rs.Path;
+import jakarta.ws.rs.Produces;
+import jakarta.ws.rs.core.MediaType;
+import jakarta.ws.rs.core.Response;
 import java.util.List;
 import java.util.Locale;
 
@@ -28,9 +31,10 @@ import java.util.Locale;
  * a {@code pods/ephemeralcontainers} UPDATE ({@code kubectl debug} adds containers that way), and
  * a pod UPDATE that changes a container's image (the one part of a running pod's containers that
  * can change: swapping the sidecar's image would run other code privileged) go through the pod
- * guard. Everything else is allowed untouched.
+ * guard. Everything else is allowed untouched. Answered on the event loop, as {@code /mutate} is.
  */
-@ApplicationScoped
+@Path("/validate")
+@Singleton
 public class ValidateEndpoint {
 
     static final String EPHEMERAL_CONTAINERS = "ephemeralcontainers";
@@ -41,19 +45,24 @@ public class ValidateEndpoint {
     private final S3JarsConfig config;
     private final ClusterView cluster;
     private final PodGuard guard;
-    private final PodLimits limits;
+    private final AdmissionExchange exchange;
 
-    public ValidateEndpoint(PolicyStore policies, S3JarsConfig config, ClusterView cluster, MutationEngine engine) {
+    public ValidateEndpoint(PolicyStore policies, S3JarsConfig config, ClusterView cluster, MutationEngine engine,
+            AdmissionLog log) {
         this.policies = policies;
         this.config = config;
         this.cluster = cluster;
         this.guard = new PodGuard(engine, config.guard().baseline());
-        this.limits = engine.limits();
+        this.exchange = new AdmissionExchange("/validate", log, ReviewReader.forValidate(engine.limits()),
+                this::decide, "configmaps", "pods");
     }
 
-    void register(@Observes Router router, AdmissionLog log, VertxHttpConfig http) {
-        AdmissionRoute.register(router, "/validate", AdmissionRoute.maxBodyBytes(http), log,
-                ReviewReader.forValidate(limits), this::decide, "configmaps", "pods");
+    @POST
+    @Consumes(MediaType.APPLICATION_JSON)
+    @Produces(MediaType.APPLICATION_JSON)
+    @NonBlocking
+    public Response review(byte[] body) {
+        return exchange.answer(body);
     }
 
     Decision decide(AdmissionRequest request) {

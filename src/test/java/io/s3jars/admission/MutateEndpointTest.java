@@ -116,7 +116,15 @@ class MutateEndpointTest {
         java.util.Arrays.fill(overLimit, (byte) ' ');
         assertThat(client().post(mutate, "application/json", overLimit, true).statusCode()).isEqualTo(413);
         byte[] review = review("review-a-driver.json").toString().getBytes(StandardCharsets.UTF_8);
-        assertThat(client().post(mutate, "text/plain", review).statusCode()).isEqualTo(415);
+        HttpResponse<String> form = client().post(mutate, "application/x-www-form-urlencoded", review);
+        assertThat(form.statusCode()).isEqualTo(415);
+        assertThat(form.body()).isEqualTo("expected Content-Type application/json, got application/x-www-form-urlencoded");
+    }
+
+    @Test
+    void onlyPostIsAnswered() {
+        given().relaxedHTTPSValidation().get(mutate).then().statusCode(405);
+        given().relaxedHTTPSValidation().contentType("application/json").body("{}").put(mutate).then().statusCode(405);
     }
 
     @TestHTTPResource(value = "metrics", management = true)

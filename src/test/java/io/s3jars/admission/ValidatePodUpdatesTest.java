@@ -104,6 +104,7 @@ class ValidatePodUpdatesTest {
         S3JarsConfig config = new SmallRyeConfigBuilder().addDefaultInterceptors().addDiscoveredConverters()
                 .withMapping(S3JarsConfig.class).withSources(new PropertiesConfigSource(Map.of(), "test", 100)).build()
                 .getConfigMapping(S3JarsConfig.class);
-        return new ValidateEndpoint(store, config, view(), ENGINE);
+        return new ValidateEndpoint(store, config, view(), ENGINE,
+                new AdmissionLog(new AdmissionMetrics(new io.micrometer.core.instrument.simple.SimpleMeterRegistry())));
     }
 }
