@@ -15,8 +15,8 @@ import java.nio.file.Path;
 import java.util.Arrays;
 
 /**
- * Entry point. {@code inject} runs the engine offline without starting Quarkus (no port opens);
- * with no command the webhook server starts.
+ * Entry point. {@code inject} runs the engine offline and {@code node-agent} runs the node agent,
+ * both without starting Quarkus; with no command the webhook server starts.
  */
 @QuarkusMain
 public final class S3JarsMain {
@@ -26,7 +26,8 @@ public final class S3JarsMain {
             Usage: s3jars [COMMAND] [OPTIONS]
               serve    run the webhook (the default); configured by S3JARS_* environment variables
               inject   show what s3jars does to the pods of a file, without a cluster (inject --help)
-              certs    make a CA and a serving certificate for the webhook (certs --help)""";
+              certs    make a CA and a serving certificate for the webhook (certs --help)
+              node-agent  mount the policy's buckets on this node and label it (node-agent --help)""";
 
     public static void main(String... args) {
         String command = args.length == 0 ? "serve" : args[0];
@@ -34,6 +35,7 @@ public final class S3JarsMain {
         switch (command) {
             case "inject" -> System.exit(InjectCommand.run(rest, System.in, System.out, System.err));
             case "certs" -> System.exit(CertsCommand.run(rest, System.out, System.err));
+            case "node-agent" -> System.exit(NodeAgentCommand.run(rest, System.out, System.err));
             case "serve" -> serve(rest);
             case "help", "--help", "-h" -> {
                 System.out.println(COMMANDS);

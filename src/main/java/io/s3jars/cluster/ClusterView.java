@@ -3,6 +3,7 @@ package io.s3jars.cluster;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
+import java.util.Set;
 
 /**
  * What the engine may know about the cluster, read from local caches only: never an API call on
@@ -31,6 +32,11 @@ public interface ClusterView {
         public boolean csiDriverInstalled() {
             return false;
         }
+
+        @Override
+        public Set<String> nodeMountPaths() {
+            return Set.of();
+        }
     };
 
     /** The Mountpoint for Amazon S3 CSI driver's name, as its {@code CSIDriver} object is called. */
@@ -50,4 +56,10 @@ public interface ClusterView {
 
     /** Whether the cluster has the Mountpoint for Amazon S3 CSI driver ({@link #CSI_DRIVER}), for auto. */
     boolean csiDriverInstalled();
+
+    /**
+     * Every bucket mount path that some node's agent records as present on it
+     * ({@link NodeMountPathAnnotation}): the guard protects these as it does the policy's own.
+     */
+    Set<String> nodeMountPaths();
 }

@@ -27,6 +27,9 @@ public final class MountReadyIndex {
 
     private final Map<String, NodeSummary> nodes = new ConcurrentHashMap<>();
     private final Map<Map<String, String>, Map<Set<Taint>, Integer>> tracked = new ConcurrentHashMap<>();
+    /** How many nodes record each mount path; {@link #mountPaths} is its key set, rebuilt on change. */
+    private final Map<String, Integer> mountPathNodes = new HashMap<>();
+    private volatile Set<String> mountPaths = Set.of();
 
     public static MountReadyIndex of(List<NodeSummary> nodes) {
         MountReadyIndex index = new MountReadyIndex();
@@ -38,6 +41,7 @@ public final class MountReadyIndex {
         NodeSummary old = nodes.put(node.name(), node);
         if (!node.equals(old)) {
             tracked.replaceAll((labels, groups) -> recount(groups, labels, old, node));
+            recountMountPaths(old, node);
         }
     }
 
@@ -45,7 +49,24 @@ public final class MountReadyIndex {
         NodeSummary old = nodes.remove(name);
         if (old != null) {
             tracked.replaceAll((labels, groups) -> recount(groups, labels, old, null));
+            recountMountPaths(old, null);
         }
+    }
+
+    /** See {@link ClusterView#nodeMountPaths}. */
+    public Set<String> mountPaths() {
+        return mountPaths;
+    }
+
+    private void recountMountPaths(NodeSummary before, NodeSummary after) {
+        Set<String> was = before == null ? Set.of() : before.mountPaths();
+        Set<String> is = after == null ? Set.of() : after.mountPaths();
+        if (was.equals(is)) {
+            return;
+        }
+        was.forEach(path -> mountPathNodes.merge(path, -1, (a, b) -> a + b == 0 ? null : a + b));
+        is.forEach(path -> mountPathNodes.merge(path, 1, Integer::sum));
+        mountPaths = Set.copyOf(mountPathNodes.keySet());
     }
 
     /** See {@link ClusterView#mountReadyNodes}. */

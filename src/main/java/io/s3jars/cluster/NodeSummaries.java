@@ -27,8 +27,10 @@ public final class NodeSummaries {
                 taints.add(new Taint(taint.path("key").asText(null), taint.path("value").asText(null), effect));
             }
         }
+        JsonNode mountPaths = node.path("metadata").path("annotations").path(NodeMountPathAnnotation.KEY);
         return new NodeSummary(node.path("metadata").path("name").asText(), labels, ready,
-                node.path("spec").path("unschedulable").asBoolean(false), taints);
+                node.path("spec").path("unschedulable").asBoolean(false), taints,
+                NodeMountPathAnnotation.parse(mountPaths.isTextual() ? mountPaths.asText() : null));
     }
 
     /** The condition that makes a node Ready: type Ready, status True. */

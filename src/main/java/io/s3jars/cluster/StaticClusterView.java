@@ -3,6 +3,7 @@ package io.s3jars.cluster;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
+import java.util.Set;
 
 /**
  * A fixed cluster: for local runs (a nodes file), the {@code inject} command and tests. Indexed
@@ -59,5 +60,10 @@ public final class StaticClusterView implements ClusterView {
     @Override
     public boolean csiDriverInstalled() {
         return csiDriver;
+    }
+
+    @Override
+    public Set<String> nodeMountPaths() {
+        return nodes.mountPaths();
     }
 }

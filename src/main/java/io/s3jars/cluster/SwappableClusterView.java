@@ -3,6 +3,7 @@ package io.s3jars.cluster;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
+import java.util.Set;
 import java.util.concurrent.atomic.AtomicReference;
 
 /** A cluster view replaced whole when its source changes (local mode: the nodes file). */
@@ -36,5 +37,10 @@ public final class SwappableClusterView implements ClusterView {
     @Override
     public boolean csiDriverInstalled() {
         return current.get().csiDriverInstalled();
+    }
+
+    @Override
+    public Set<String> nodeMountPaths() {
+        return current.get().nodeMountPaths();
     }
 }

@@ -16,6 +16,8 @@ import io.s3jars.policy.PolicyStore;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Optional;
+import java.util.TreeSet;
+import java.util.Set;
 import java.util.stream.Collectors;
 
 /**
@@ -58,7 +60,7 @@ public final class PodGuard {
                 case ENFORCE, WARN, EXEMPT -> CarveOut.of(pod, namespace, policy, cluster, engine);
             };
             GuardedPod guarded = GuardedPod.of(pod, carveOut.volumes(), carveOut.containers());
-            List<Violation> denied = new ArrayList<>(HostPathGuard.check(guarded, inForce.nodeMountPathsSinceStart(),
+            List<Violation> denied = new ArrayList<>(HostPathGuard.check(guarded, protectedPaths(inForce, cluster),
                     policy, labelled == GuardMode.EXEMPT));
             List<Violation> baselineViolations = switch (mode) {
                 case PATHS_ONLY, EXEMPT -> List.of();
@@ -92,5 +94,20 @@ public final class PodGuard {
                 : "the s3jars node mount path guard";
         return "pod " + Bounded.text(pod) + " in namespace " + Bounded.text(namespace) + " violates " + what + ": "
                 + listed + more;
+    }
+
+    /**
+     * The node mount paths the guard protects: every path of every policy this replica and the
+     * durable record know, and every path a node's agent records as present on its node.
+     */
+    static Set<String> protectedPaths(PolicyStore.InForce inForce, ClusterView cluster) {
+        Set<String> known = inForce.nodeMountPathsSinceStart();
+        Set<String> onNodes = cluster.nodeMountPaths();
+        if (known.containsAll(onNodes)) {
+            return known;
+        }
+        Set<String> all = new TreeSet<>(known);
+        all.addAll(onNodes);
+        return all;
     }
 }

@@ -12,7 +12,7 @@ import java.util.TreeMap;
  * bucket's, or above or below it, would show that pod the other bucket too. Checked for the whole
  * policy, not per pod, and whatever the mode: the guard protects these paths in every mode.
  */
-final class NodeMountPaths {
+public final class NodeMountPaths {
 
     /**
      * One bucket's node mount path, as the document gives it.
@@ -24,6 +24,11 @@ final class NodeMountPaths {
     }
 
     private NodeMountPaths() {
+    }
+
+    /** Why {@code path} cannot be a node mount path, if it cannot: not absolute and normal, or a system path. */
+    public static Optional<String> problem(String path) {
+        return Names.absolutePathProblem(path).or(() -> SystemPaths.problem(path, SystemPaths.Side.NODE));
     }
 
     /**

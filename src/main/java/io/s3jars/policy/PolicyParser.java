@@ -40,8 +40,9 @@ public final class PolicyParser {
     private static final int MAX_KEY_BYTES = 1024;
     private static final Set<String> RESOURCES = Set.of("requests", "limits");
     private static final Set<String> BUCKET = Set.of("name", "region", "prefix", "nodeMountPath", "mountReadyLabels",
-            "sidecar", "csi");
+            "sidecar", "csi", "node");
     private static final Set<String> CSI = Set.of("claimName");
+    private static final Set<String> NODE = Set.of("selector", "cacheSizeMiB");
     private static final Set<String> BINDING = Set.of("name", "namespaces", "serviceAccounts", "buckets");
     private static final Set<String> PULL_POLICIES = Set.of("Always", "IfNotPresent", "Never");
 
@@ -166,7 +167,7 @@ public final class PolicyParser {
         Optional<String> name = f.requiredString("name", Names::bucketProblem);
         Optional<String> region = f.string("region", Names::regionProblem);
         Optional<String> prefix = f.string("prefix", PolicyParser::prefixProblem);
-        Optional<String> nodeMountPath = f.string("nodeMountPath", p -> mountPathProblem(p, SystemPaths.Side.NODE));
+        Optional<String> nodeMountPath = f.string("nodeMountPath", NodeMountPaths::problem);
         Optional<Map<String, String>> labels = f.stringMap("mountReadyLabels", Names::labelKeyProblem,
                 Names::labelValueProblem);
         if (labels.isPresent() && labels.get().isEmpty()) {
@@ -175,13 +176,22 @@ public final class PolicyParser {
         Sidecar sidecar = f.object("sidecar", SIDECAR).map(s -> sidecar(s, defaults.sidecar()))
                 .orElse(defaults.sidecar());
         Optional<String> claimName = f.object("csi", CSI).flatMap(c -> c.string("claimName", Names::dnsSubdomainProblem));
+        NodeSide node = f.object("node", NODE).map(PolicyParser::nodeSide).orElse(NodeSide.DEFAULT);
         boolean byDefault = !f.has("nodeMountPath");
         return name.map(n -> new DeclaredBucket(new Bucket(n, region, prefix,
                 nodeMountPath.orElse(Bucket.DEFAULT_NODE_MOUNT_PATH),
                 labels.filter(l -> !l.isEmpty()).orElse(Map.of(Bucket.defaultMountReadyLabel(n), "ready")), sidecar,
-                f.has("csi") ? new Csi(claimName.orElse(Csi.defaultFor(n).claimName()), true) : Csi.defaultFor(n)),
+                f.has("csi") ? new Csi(claimName.orElse(Csi.defaultFor(n).claimName()), true) : Csi.defaultFor(n),
+                node),
                 nodeMountPath.or(() -> byDefault ? Optional.of(Bucket.DEFAULT_NODE_MOUNT_PATH) : Optional.empty())
                         .map(p -> new NodeMountPaths.Declared(path, n, p, byDefault))));
+    }
+
+    private static NodeSide nodeSide(PolicyFields f) {
+        Map<String, String> selector = f.stringMap("selector", Names::labelKeyProblem, Names::labelValueProblem)
+                .orElse(Map.of());
+        long cacheSizeMiB = f.integer("cacheSizeMiB", 1, MAX_CACHE_SIZE_MIB).orElse(NodeSide.DEFAULT_CACHE_SIZE_MIB);
+        return new NodeSide(selector, cacheSizeMiB);
     }
 
     private static Optional<String> autoOrderProblem(String mode) {

@@ -1,6 +1,7 @@
 package io.s3jars.watch;
 
 import io.fabric8.kubernetes.api.model.Node;
+import io.s3jars.cluster.NodeMountPathAnnotation;
 import io.s3jars.cluster.NodeSummaries;
 import io.s3jars.cluster.NodeSummary;
 import io.s3jars.cluster.Taint;
@@ -25,6 +26,8 @@ final class ApiNodes {
                         .filter(t -> Taint.blocksScheduling(t.getEffect()))
                         .map(t -> new Taint(t.getKey(), t.getValue(), t.getEffect()))
                         .toList();
-        return new NodeSummary(node.getMetadata().getName(), labels, ready, unschedulable, taints);
+        Map<String, String> annotations = Optional.ofNullable(node.getMetadata().getAnnotations()).orElse(Map.of());
+        return new NodeSummary(node.getMetadata().getName(), labels, ready, unschedulable, taints,
+                NodeMountPathAnnotation.parse(annotations.get(NodeMountPathAnnotation.KEY)));
     }
 }

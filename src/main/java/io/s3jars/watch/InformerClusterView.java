@@ -148,7 +148,7 @@ public final class InformerClusterView implements ClusterView, AutoCloseable {
      * restarted. That is retried too, with fabric8's backoff; readiness says not synced meanwhile.
      * After the first sync, fabric8's own rule applies (retry, except a failed watch).
      */
-    static boolean retry(boolean synced, Throwable failure) {
+    public static boolean retry(boolean synced, Throwable failure) {
         return !synced || !(failure instanceof WatcherException);
     }
 
@@ -169,5 +169,10 @@ public final class InformerClusterView implements ClusterView, AutoCloseable {
                 delete.accept(object);
             }
         };
+    }
+
+    @Override
+    public Set<String> nodeMountPaths() {
+        return index.mountPaths();
     }
 }

@@ -4,6 +4,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import io.s3jars.testing.Fixtures;
 import java.util.List;
+import java.util.Map;
 import org.junit.jupiter.api.Test;
 
 class PolicyParserTest {
@@ -48,8 +49,8 @@ class PolicyParserTest {
                         + " sidecar, sparkContainers)",
                 "defaults.sidecar.imge is not a known field (known: allowRootSidecar, cacheSizeMiB, gid, image,"
                         + " imagePullPolicy, nativeSidecar, resources, uid)",
-                "buckets[0].regoin is not a known field (known: csi, mountReadyLabels, name, nodeMountPath, prefix, region,"
-                        + " sidecar)",
+                "buckets[0].regoin is not a known field (known: csi, mountReadyLabels, name, node, nodeMountPath, prefix,"
+                        + " region, sidecar)",
                 "bindings[0].namespace is not a known field (known: buckets, name, namespaces, serviceAccounts)");
     }
 
@@ -426,6 +427,25 @@ class PolicyParserTest {
         assertThat(policy.bucket("libs").orElseThrow().csi().claimName()).isEqualTo("shared-libs");
         assertThat(errors(HEADER + "buckets: [{name: jars, csi: {claimName: Bad_Name}}]\n"))
                 .anyMatch(e -> e.startsWith("buckets[0].csi.claimName"));
+    }
+
+    @Test
+    void aBucketsNodeSideSelectsNodesByLabelsAndDefaultsToEveryNodeWithATenGibCache() {
+        PolicySnapshot policy = valid(HEADER + "defaults: {mode: hostpath, allowModeOverride: false}\n"
+                + "buckets: [{name: jars, nodeMountPath: /mnt/jars},"
+                + " {name: libs, nodeMountPath: /mnt/libs, node: {selector: {pool: spark}, cacheSizeMiB: 2048}}]\n");
+        NodeSide jars = policy.bucket("jars").orElseThrow().node();
+        NodeSide libs = policy.bucket("libs").orElseThrow().node();
+        assertThat(jars).isEqualTo(NodeSide.DEFAULT);
+        assertThat(jars.selects(Map.of())).isTrue();
+        assertThat(libs.cacheSizeMiB()).isEqualTo(2048);
+        assertThat(libs.selects(Map.of("pool", "spark", "zone", "a"))).isTrue();
+        assertThat(libs.selects(Map.of("pool", "batch"))).isFalse();
+        assertThat(libs.selects(Map.of())).isFalse();
+        assertThat(errors(HEADER + "buckets: [{name: jars, node: {selector: {\"bad key!\": x}, cacheSizeMiB: 0, nodes: 1}}]\n"))
+                .anyMatch(e -> e.startsWith("buckets[0].node.selector"))
+                .anyMatch(e -> e.startsWith("buckets[0].node.cacheSizeMiB"))
+                .anyMatch(e -> e.startsWith("buckets[0].node.nodes is not a known field"));
     }
 
     @Test

@@ -46,6 +46,11 @@ public final class Clusters {
             public boolean csiDriverInstalled() {
                 return nodes.csiDriverInstalled();
             }
+
+            @Override
+            public java.util.Set<String> nodeMountPaths() {
+                return nodes.nodeMountPaths();
+            }
         };
     }
 }
