@@ -1,9 +1,7 @@
 package io.s3jars.admission;
 
+import io.s3jars.admission.Refusals.Refusal;
 import io.s3jars.decision.Decision;
-import jakarta.ws.rs.core.MediaType;
-import jakarta.ws.rs.core.Response;
-import java.nio.charset.StandardCharsets;
 import java.util.function.Function;
 
 /**
@@ -12,8 +10,6 @@ import java.util.function.Function;
  * Quarkus REST and {@link BodyDeadline}; this class sees only the bytes of one body.
  */
 final class AdmissionExchange {
-
-    static final MediaType TEXT = MediaType.TEXT_PLAIN_TYPE.withCharset(StandardCharsets.UTF_8.name());
 
     private final String path;
     private final AdmissionLog log;
@@ -31,15 +27,19 @@ final class AdmissionExchange {
         this.resources = resources;
     }
 
-    /** The answer to one request body: 200 with an AdmissionReview, 400 for a bad review, 500 for a bug. */
-    Response answer(byte[] body) {
+    /**
+     * The AdmissionReview answering one request body.
+     *
+     * @throws Refusal 400 for a bad review, 500 for a bug
+     */
+    byte[] answer(byte[] body) {
         long start = System.nanoTime();
         AdmissionRequest request;
         try {
             request = AdmissionRequest.parse(body, 0, body.length, reader, resources);
         } catch (BadReview bad) {
             log.badRequest(path, bad.getMessage());
-            return text(400, bad.getMessage());
+            throw new Refusal(400, bad.getMessage());
         }
         Decision decision;
         try {
@@ -47,13 +47,9 @@ final class AdmissionExchange {
         } catch (RuntimeException bug) {
             // A bug costs this one answer, never the server; the API server applies failurePolicy.
             log.failed(path, request, bug);
-            return text(500, "s3jars could not review this request: " + bug);
+            throw new Refusal(500, "s3jars could not review this request: " + bug);
         }
         log.decided(path, request, decision, System.nanoTime() - start);
-        return Response.ok(AdmissionResponse.of(request.uid(), decision), MediaType.APPLICATION_JSON_TYPE).build();
-    }
-
-    static Response text(int status, String message) {
-        return Response.status(status).type(TEXT).entity(message.getBytes(StandardCharsets.UTF_8)).build();
+        return AdmissionResponse.of(request.uid(), decision);
     }
 }

@@ -11,7 +11,6 @@ import jakarta.ws.rs.POST;
 import jakarta.ws.rs.Path;
 import jakarta.ws.rs.Produces;
 import jakarta.ws.rs.core.MediaType;
-import jakarta.ws.rs.core.Response;
 
 /**
  * {@code POST /mutate}: pod CREATEs go to the engine; everything else is allowed untouched.
@@ -38,7 +37,7 @@ public class MutateEndpoint {
     @Consumes(MediaType.APPLICATION_JSON)
     @Produces(MediaType.APPLICATION_JSON)
     @NonBlocking
-    public Response review(byte[] body) {
+    public byte[] review(byte[] body) {
         return exchange.answer(body);
     }
 

@@ -20,7 +20,6 @@ import jakarta.ws.rs.POST;
 import jakarta.ws.rs.Path;
 import jakarta.ws.rs.Produces;
 import jakarta.ws.rs.core.MediaType;
-import jakarta.ws.rs.core.Response;
 import java.util.List;
 import java.util.Locale;
 
@@ -61,7 +60,7 @@ public class ValidateEndpoint {
     @Consumes(MediaType.APPLICATION_JSON)
     @Produces(MediaType.APPLICATION_JSON)
     @NonBlocking
-    public Response review(byte[] body) {
+    public byte[] review(byte[] body) {
         return exchange.answer(body);
     }
 

@@ -17,7 +17,7 @@ import picocli.CommandLine.Command;
             "  S3JARS_NODE_AGENT_MANAGE_MOUNT           false: only check mounts the node makes (true)",
             "  S3JARS_NODE_AGENT_CACHE_DIR              each bucket's cache goes under it (/var/cache/s3jars)",
             "  S3JARS_NODE_AGENT_INTERVAL_SECONDS       how often mounts are checked (5)",
-            "  S3JARS_NODE_AGENT_STAT_TIMEOUT_SECONDS   a mount slower to answer is not live (5)",
+            "  S3JARS_NODE_AGENT_CHECK_TIMEOUT_SECONDS   a mount slower to answer is not live (5)",
             "  S3JARS_NODE_AGENT_PORT                   health and metrics (9000)"},
         footer = "Exit status: 2 when a setting is wrong; otherwise it runs until stopped.")
 public final class NodeAgentCommand implements Callable<Integer> {

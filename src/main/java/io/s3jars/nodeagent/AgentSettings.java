@@ -12,14 +12,17 @@ import java.util.Optional;
  * @param mountS3     {@code S3JARS_MOUNT_S3}, else {@code mount-s3} found on the {@code PATH}
  * @param umount      {@code S3JARS_UMOUNT}, else {@code umount}
  * @param cacheRoot   {@code S3JARS_NODE_AGENT_CACHE_DIR}: each bucket's cache is a directory under it
+ * @param mountRoot   {@code S3JARS_NODE_AGENT_MOUNT_ROOT}: the host directory the DaemonSet mounts with
+ *                    Bidirectional propagation; a bucket whose node mount path is elsewhere would be
+ *                    mounted in the agent's container only, so it is not mounted. Empty: anywhere.
  * @param manageMount {@code S3JARS_NODE_AGENT_MANAGE_MOUNT}: false when node user data mounts the
  *                    buckets and the agent only checks and labels
  * @param interval    {@code S3JARS_NODE_AGENT_INTERVAL_SECONDS}: how often mounts are checked
- * @param statTimeout {@code S3JARS_NODE_AGENT_STAT_TIMEOUT_SECONDS}: a mount whose stat takes longer is not live
+ * @param checkTimeout {@code S3JARS_NODE_AGENT_CHECK_TIMEOUT_SECONDS}: a mount slower to open is not live
  * @param port        {@code S3JARS_NODE_AGENT_PORT}: health and metrics
  */
-record AgentSettings(String nodeName, String mountS3, String umount, Path cacheRoot, boolean manageMount,
-        Duration interval, Duration statTimeout, int port) {
+record AgentSettings(String nodeName, String mountS3, String umount, Path cacheRoot, Optional<String> mountRoot,
+        boolean manageMount, Duration interval, Duration checkTimeout, int port) {
 
     static final String DEFAULT_CACHE_ROOT = "/var/cache/s3jars";
 
@@ -32,10 +35,17 @@ record AgentSettings(String nodeName, String mountS3, String umount, Path cacheR
                 env.getOrDefault("S3JARS_MOUNT_S3", "mount-s3"),
                 env.getOrDefault("S3JARS_UMOUNT", "umount"),
                 Path.of(env.getOrDefault("S3JARS_NODE_AGENT_CACHE_DIR", DEFAULT_CACHE_ROOT)),
+                Optional.ofNullable(env.get("S3JARS_NODE_AGENT_MOUNT_ROOT")).map(String::strip).filter(r -> !r.isEmpty())
+                        .map(r -> r.length() > 1 && r.endsWith("/") ? r.substring(0, r.length() - 1) : r),
                 bool(env, "S3JARS_NODE_AGENT_MANAGE_MOUNT", true),
                 Duration.ofMillis(Math.round(1000 * number(env, "S3JARS_NODE_AGENT_INTERVAL_SECONDS", 5, 0.1, 3600))),
-                Duration.ofMillis(Math.round(1000 * number(env, "S3JARS_NODE_AGENT_STAT_TIMEOUT_SECONDS", 5, 0.1, 600))),
+                Duration.ofMillis(Math.round(1000 * number(env, "S3JARS_NODE_AGENT_CHECK_TIMEOUT_SECONDS", 5, 0.1, 600))),
                 (int) number(env, "S3JARS_NODE_AGENT_PORT", 9000, 0, 65535));
+    }
+
+    /** Whether the agent may mount at {@code path}: under the mount root, when there is one. */
+    boolean mayMountAt(String path) {
+        return mountRoot.map(root -> root.equals("/") || path.startsWith(root + "/")).orElse(true);
     }
 
     private static boolean bool(Map<String, String> env, String name, boolean otherwise) {

@@ -9,6 +9,7 @@ import io.fabric8.kubernetes.client.dsl.base.PatchType;
 import io.fabric8.kubernetes.client.informers.SharedIndexInformer;
 import io.s3jars.watch.InformerClusterView;
 import java.io.UncheckedIOException;
+import java.util.HashMap;
 import java.util.Map;
 import java.util.Optional;
 
@@ -38,8 +39,20 @@ final class ApiNodeAccess implements NodeAccess {
     @Override
     public Optional<NodeState> current() {
         return informer.getStore().list().stream().findFirst().map(node -> new NodeState(
-                Optional.ofNullable(node.getMetadata().getLabels()).orElse(Map.of()),
-                Optional.ofNullable(node.getMetadata().getAnnotations()).orElse(Map.of())));
+                present(node.getMetadata().getLabels()), present(node.getMetadata().getAnnotations())));
+    }
+
+    /** Entries with a value: the API server never stores a null one, but a mock of it may keep what a patch nulled. */
+    private static Map<String, String> present(Map<String, String> entries) {
+        Map<String, String> present = new HashMap<>();
+        if (entries != null) {
+            entries.forEach((key, value) -> {
+                if (value != null) {
+                    present.put(key, value);
+                }
+            });
+        }
+        return present;
     }
 
     @Override

@@ -1,9 +1,9 @@
 package io.s3jars.nodeagent;
 
 import java.io.IOException;
+import java.nio.file.DirectoryStream;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.nio.file.attribute.BasicFileAttributes;
 import java.time.Duration;
 import java.util.Map;
 import java.util.concurrent.ExecutionException;
@@ -14,12 +14,15 @@ import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
 
 /**
- * Is a bucket's mount live? Its path must be a FUSE mount point in the mount table, and a
- * {@code stat} of it must answer within the timeout: a {@code mount-s3} that died leaves the mount
- * answering "Transport endpoint is not connected", one that hangs leaves {@code stat} blocked in
- * the kernel. A blocked {@code stat} cannot be interrupted, so it runs on a thread of its own, and
- * while it is still blocked the mount counts as not live and no second {@code stat} is started:
- * at most one thread per bucket, whatever the mount does.
+ * Is a bucket's mount live? Its path must be a FUSE mount point in the mount table, and opening it
+ * as a directory must succeed within the timeout: a {@code mount-s3} that died leaves the mount
+ * answering "Transport endpoint is not connected", one that hangs leaves the call blocked in the
+ * kernel. An open, not a {@code stat}: the kernel answers a {@code stat} from its attribute cache
+ * without asking the FUSE server (for long, with {@code --metadata-ttl indefinite}), so a dead
+ * mount would look live; an open always reaches the server. Nothing is listed, so a check costs no
+ * S3 request. A blocked call cannot be interrupted, so it runs on a thread of its own, and while
+ * it is still blocked the mount counts as not live and no second one is started: at most one
+ * thread per bucket, whatever the mount does.
  */
 final class MountCheck implements AutoCloseable {
 
@@ -57,7 +60,7 @@ final class MountCheck implements AutoCloseable {
         if (!MountTable.isFuse(type)) {
             return new Result(false, "mounted, but as " + type + ", not a FUSE file system");
         }
-        return stat(path);
+        return open(path);
     }
 
     /** Whether something is mounted at the path, live or not (as the mount table says). */
@@ -69,21 +72,24 @@ final class MountCheck implements AutoCloseable {
         }
     }
 
-    private Result stat(String path) {
+    private Result open(String path) {
         Future<?> previous = pending.get(path);
         if (previous != null && !previous.isDone()) {
-            return new Result(false, "stat of " + path + " still blocked since an earlier check");
+            return new Result(false, "opening " + path + " still blocked since an earlier check");
         }
-        Future<BasicFileAttributes> stat = threads.submit(() -> Files.readAttributes(Path.of(path),
-                BasicFileAttributes.class));
-        pending.put(path, stat);
+        Future<?> open = threads.submit(() -> {
+            try (DirectoryStream<Path> directory = Files.newDirectoryStream(Path.of(path))) {
+                return directory;
+            }
+        });
+        pending.put(path, open);
         try {
-            stat.get(timeout.toMillis(), TimeUnit.MILLISECONDS);
+            open.get(timeout.toMillis(), TimeUnit.MILLISECONDS);
             return Result.LIVE;
         } catch (TimeoutException e) {
-            return new Result(false, "stat of " + path + " did not answer within " + timeout.toMillis() + " ms");
+            return new Result(false, "opening " + path + " did not answer within " + timeout.toMillis() + " ms");
         } catch (ExecutionException e) {
-            return new Result(false, "stat of " + path + " failed: " + e.getCause().getMessage());
+            return new Result(false, "opening " + path + " failed: " + e.getCause().getMessage());
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
             return new Result(false, "interrupted");

@@ -33,6 +33,7 @@ final class NodeAgent {
 
     private final SortedMap<String, BucketMountSupervisor> wanted = new TreeMap<>();
     private final SortedMap<String, BucketMountSupervisor> leaving = new TreeMap<>();
+    private final Set<String> reportedOutsideRoot = new HashSet<>();
     private volatile Instant lastRound;
     private volatile String notReady = "no round yet";
 
@@ -118,6 +119,14 @@ final class NodeAgent {
         Set<String> leavingPaths = new HashSet<>();
         leaving.values().forEach(s -> leavingPaths.add(s.mount().path()));
         plan.forEach((bucket, mount) -> {
+            if (!settings.mayMountAt(mount.path())) {
+                if (reportedOutsideRoot.add(bucket + " " + mount.path())) {
+                    events.problem("bucket " + bucket + ": nodeMountPath " + mount.path() + " is outside "
+                            + settings.mountRoot().orElseThrow() + " (S3JARS_NODE_AGENT_MOUNT_ROOT), the host directory"
+                            + " the agent shares with the node; not mounted. Move it under that directory.");
+                }
+                return;
+            }
             if (!wanted.containsKey(bucket) && !leaving.containsKey(bucket) && !leavingPaths.contains(mount.path())) {
                 BucketMountSupervisor supervisor = new BucketMountSupervisor(mount, settings, check, processes, events);
                 wanted.put(bucket, supervisor);

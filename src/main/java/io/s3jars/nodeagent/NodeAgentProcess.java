@@ -54,32 +54,55 @@ public final class NodeAgentProcess {
             err.println("s3jars node-agent: cannot start: " + e.getMessage());
             return 2;
         }
+        KubernetesClient client = new KubernetesClientBuilder().build();
         PrometheusMeterRegistry registry = new PrometheusMeterRegistry(PrometheusConfig.DEFAULT);
         AgentEvents events = new AgentEvents(registry);
-        KubernetesClient client = new KubernetesClientBuilder().build();
-        PolicySource policies = policySource(env, client, events);
-        ApiNodeAccess node = new ApiNodeAccess(client, settings.nodeName());
-        node.start();
-        MountCheck check = new MountCheck(MountTable.PROC_MOUNTINFO, settings.statTimeout());
-        NodeAgent agent = new NodeAgent(settings, policies, node, check, SYSTEM, events, Clock.systemUTC());
-        AgentHttp http;
+        Running agent;
         try {
-            http = new AgentHttp(settings.port(), () -> agent.roundWithin(AgentHttp.liveness(settings.interval())),
-                    agent::notReady, registry);
+            agent = start(settings, client, policySource(env, client, events), MountTable.PROC_MOUNTINFO, SYSTEM,
+                    registry, events);
         } catch (IOException e) {
             err.println("s3jars node-agent: cannot start: port " + settings.port() + ": " + e.getMessage()
                     + "; set S3JARS_NODE_AGENT_PORT to a free port");
             client.close();
             return 2;
         }
-        ScheduledExecutorService loop = Executors.newSingleThreadScheduledExecutor(task -> new Thread(task,
-                "s3jars-node-agent"));
-        loop.scheduleWithFixedDelay(agent::round, 0, settings.interval().toMillis(), TimeUnit.MILLISECONDS);
-        events.info("node agent started on node " + settings.nodeName() + " (" + (settings.manageMount()
-                ? "mounting with " + settings.mountS3() : "checking mounts made by the node") + ", every "
-                + settings.interval().toMillis() + " ms, health and metrics on port " + http.port() + ")");
         CountDownLatch stopped = new CountDownLatch(1);
         Runtime.getRuntime().addShutdownHook(new Thread(() -> {
+            agent.close();
+            client.close();
+            stopped.countDown();
+        }, "s3jars-node-agent-stop"));
+        try {
+            stopped.await();
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        }
+        return 0;
+    }
+
+    /** A started agent: its loop, its node informer and its HTTP port. Closing it is what SIGTERM does. */
+    static final class Running implements AutoCloseable {
+        final NodeAgent agent;
+        final AgentHttp http;
+        private final ScheduledExecutorService loop;
+        private final MountCheck check;
+        private final ApiNodeAccess node;
+        private final PolicySource policies;
+
+        private Running(NodeAgent agent, AgentHttp http, ScheduledExecutorService loop, MountCheck check,
+                ApiNodeAccess node, PolicySource policies) {
+            this.agent = agent;
+            this.http = http;
+            this.loop = loop;
+            this.check = check;
+            this.node = node;
+            this.policies = policies;
+        }
+
+        /** Stops the loop, removes the labels, leaves the mounts (docs/node-agent.md). */
+        @Override
+        public void close() {
             loop.shutdown();
             try {
                 loop.awaitTermination(30, TimeUnit.SECONDS);
@@ -91,15 +114,34 @@ public final class NodeAgentProcess {
             check.close();
             node.close();
             policies.close();
-            client.close();
-            stopped.countDown();
-        }, "s3jars-node-agent-stop"));
-        try {
-            stopped.await();
-        } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
         }
-        return 0;
+    }
+
+    /** Wires and starts an agent: the process above, and tests against a mock API server and real mounts. */
+    static Running start(AgentSettings settings, KubernetesClient client, PolicySource policies, Path mountinfo,
+            BucketMountSupervisor.Processes processes, PrometheusMeterRegistry registry, AgentEvents events)
+            throws IOException {
+        ApiNodeAccess node = new ApiNodeAccess(client, settings.nodeName());
+        node.start();
+        MountCheck check = new MountCheck(mountinfo, settings.checkTimeout());
+        NodeAgent agent = new NodeAgent(settings, policies, node, check, processes, events, Clock.systemUTC());
+        AgentHttp http;
+        try {
+            http = new AgentHttp(settings.port(), () -> agent.roundWithin(AgentHttp.liveness(settings.interval())),
+                    agent::notReady, registry);
+        } catch (IOException e) {
+            check.close();
+            node.close();
+            policies.close();
+            throw e;
+        }
+        ScheduledExecutorService loop = Executors.newSingleThreadScheduledExecutor(task -> new Thread(task,
+                "s3jars-node-agent"));
+        loop.scheduleWithFixedDelay(agent::round, 0, settings.interval().toMillis(), TimeUnit.MILLISECONDS);
+        events.info("node agent started on node " + settings.nodeName() + " (" + (settings.manageMount()
+                ? "mounting with " + settings.mountS3() : "checking mounts made by the node") + ", every "
+                + settings.interval().toMillis() + " ms, health and metrics on port " + http.port() + ")");
+        return new Running(agent, http, loop, check, node, policies);
     }
 
     private static PolicySource policySource(Map<String, String> env, KubernetesClient client, AgentEvents events) {

@@ -6,13 +6,9 @@ import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import com.fasterxml.jackson.dataformat.yaml.YAMLFactory;
-import io.fabric8.kubernetes.api.model.ConfigMap;
 import io.fabric8.kubernetes.api.model.GenericKubernetesResource;
 import io.fabric8.kubernetes.api.model.HasMetadata;
-import io.fabric8.kubernetes.api.model.Namespace;
 import io.fabric8.kubernetes.api.model.Pod;
-import io.fabric8.kubernetes.api.model.apps.DaemonSet;
-import io.fabric8.kubernetes.api.model.rbac.ClusterRoleBinding;
 import io.s3jars.cluster.ClusterView;
 import io.s3jars.cluster.StaticClusterView;
 import io.s3jars.decision.Decision;
@@ -33,8 +29,6 @@ import java.util.Optional;
 import java.util.Properties;
 import java.util.Set;
 import java.util.concurrent.TimeUnit;
-import java.util.regex.Matcher;
-import java.util.regex.Pattern;
 import java.util.stream.Stream;
 import org.junit.jupiter.api.DynamicTest;
 import org.junit.jupiter.api.Test;
@@ -100,51 +94,34 @@ class ExamplesTest {
         }
     }
 
+    /** {@code bash -n} on the user data's shell script; it mounts and leaves the labels to the node agent. */
     @Test
-    void theNodeAgentToleratesEverythingAndKeepsTheMountVisibleToPods() throws IOException {
-        DaemonSet agent = Rendered.parse(Files.readString(EXAMPLES.resolve("node-agent/daemonset.yaml"))).one(DaemonSet.class);
-        var pod = agent.getSpec().getTemplate().getSpec();
-        assertThat(pod.getTolerations()).anyMatch(t -> "Exists".equals(t.getOperator()) && t.getKey() == null);
-        assertThat(pod.getContainers().get(0).getVolumeMounts())
-                .anyMatch(m -> "Bidirectional".equals(m.getMountPropagation()));
+    void theKarpenterUserDataIsValidBashAndOnlyMounts() throws Exception {
+        String shellPart = karpenterShellScript();
+        assertThat(shellPart).contains("s3jars-mount@").doesNotContain("kubectl");
+        bashSyntax(shellPart);
     }
 
+    /** The user data's bucket list says what examples/policies/multi-team.yaml says of those buckets. */
     @Test
-    void theNodeAgentRunsInItsOwnPrivilegedNamespaceExemptFromTheGuard() throws IOException {
-        Rendered agent = Rendered.parse(Files.readString(EXAMPLES.resolve("node-agent/daemonset.yaml")));
-        Namespace namespace = agent.one(Namespace.class);
-        assertThat(namespace.getMetadata().getName()).isEqualTo("s3jars-node");
-        assertThat(namespace.getMetadata().getLabels()).containsEntry("pod-security.kubernetes.io/enforce", "privileged")
-                .containsEntry("s3jars.io/guard", "exempt");
-        assertThat(agent.objects()).filteredOn(o -> !(o instanceof Namespace) && o.getMetadata().getNamespace() != null)
-                .isNotEmpty().allMatch(o -> o.getMetadata().getNamespace().equals("s3jars-node"));
-        assertThat(agent.objects()).filteredOn(o -> o instanceof ClusterRoleBinding).singleElement()
-                .satisfies(b -> assertThat(((ClusterRoleBinding) b).getSubjects().get(0).getNamespace())
-                        .isEqualTo("s3jars-node"));
-        // The webhook's own namespace stays restricted: the agent must not run there.
-        Namespace webhook = Rendered.parse(Files.readString(Path.of("webhook-config/namespace.yaml"))).one(Namespace.class);
-        assertThat(webhook.getMetadata().getLabels()).containsEntry("pod-security.kubernetes.io/enforce", "restricted");
+    void theKarpenterBucketsMatchThePolicysBuckets() throws Exception {
+        String shellPart = karpenterShellScript();
+        String list = shellPart.substring(shellPart.indexOf("<<'LIST'\n") + 9, shellPart.indexOf("\nLIST\n"));
+        PolicySnapshot policy = ((PolicyResult.Valid) PolicyParser.parse(
+                Files.readString(EXAMPLES.resolve("policies/multi-team.yaml")))).policy();
+        assertThat(list.lines().toList()).hasSize(2).allSatisfy(line -> {
+            String[] f = line.strip().split(" ");
+            var bucket = policy.bucket(f[0]).orElseThrow();
+            assertThat(bucket.region()).contains(f[1]);
+            assertThat(bucket.prefix()).isEqualTo(f[2].equals("-") ? Optional.empty() : Optional.of(f[2]));
+            assertThat(bucket.nodeMountPath()).isEqualTo(f[3]);
+        });
     }
 
-    /** {@code bash -n} on every shell script the examples embed: the agent, the user-data and the scripts it writes. */
-    @TestFactory
-    Stream<DynamicTest> embeddedShellScriptsAreValidBash() throws IOException {
-        Map<String, String> scripts = new java.util.LinkedHashMap<>();
-        Rendered agent = Rendered.parse(Files.readString(EXAMPLES.resolve("node-agent/daemonset.yaml")));
-        scripts.put("daemonset.yaml agent.sh", agent.one(ConfigMap.class).getData().get("agent.sh"));
+    private static String karpenterShellScript() throws IOException {
         String userData = YAML.readTree(EXAMPLES.resolve("node-agent/karpenter-ec2nodeclass.yaml").toFile())
                 .at("/spec/userData").asText();
-        String shellPart = userData.substring(userData.indexOf("#!/bin/bash"), userData.indexOf("\n--//--"));
-        scripts.put("karpenter-ec2nodeclass.yaml user-data", shellPart);
-        Matcher heredoc = Pattern.compile("(?ms)<<'(\\w+)'\n(.*?)\n\\1$").matcher(shellPart);
-        while (heredoc.find()) {
-            if (heredoc.group(2).startsWith("#!/bin/bash")) {
-                scripts.put("karpenter-ec2nodeclass.yaml user-data, heredoc " + heredoc.group(1), heredoc.group(2));
-            }
-        }
-        assertThat(scripts).hasSize(3);
-        assertThat(scripts.values()).allMatch(script -> script.contains("kubectl label node"));
-        return scripts.entrySet().stream().map(e -> DynamicTest.dynamicTest(e.getKey(), () -> bashSyntax(e.getValue())));
+        return userData.substring(userData.indexOf("#!/bin/bash"), userData.indexOf("\n--//--"));
     }
 
     private static void bashSyntax(String script) throws IOException, InterruptedException {

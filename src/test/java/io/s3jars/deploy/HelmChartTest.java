@@ -10,11 +10,13 @@ import io.fabric8.kubernetes.api.model.Container;
 import io.fabric8.kubernetes.api.model.EnvVar;
 import io.fabric8.kubernetes.api.model.GenericKubernetesResource;
 import io.fabric8.kubernetes.api.model.LabelSelectorRequirement;
+import io.fabric8.kubernetes.api.model.Namespace;
 import io.fabric8.kubernetes.api.model.Service;
 import io.fabric8.kubernetes.api.model.admissionregistration.v1.MutatingWebhook;
 import io.fabric8.kubernetes.api.model.admissionregistration.v1.MutatingWebhookConfiguration;
 import io.fabric8.kubernetes.api.model.admissionregistration.v1.ValidatingWebhook;
 import io.fabric8.kubernetes.api.model.admissionregistration.v1.ValidatingWebhookConfiguration;
+import io.fabric8.kubernetes.api.model.apps.DaemonSet;
 import io.fabric8.kubernetes.api.model.apps.Deployment;
 import io.fabric8.kubernetes.api.model.policy.v1.PodDisruptionBudget;
 import io.fabric8.kubernetes.api.model.rbac.ClusterRole;
@@ -199,6 +201,51 @@ class HelmChartTest {
         assertThat(env(container).get("QUARKUS_HTTP_SSL_PORT").getValue()).isEqualTo("10443");
         assertThat(r.kind("ServiceMonitor").orElseThrow().getMetadata().getLabels())
                 .containsEntry("release", "kube-prometheus-stack");
+    }
+
+    @Test
+    void theNodeAgentIsADaemonSetOfTheWebhooksImageReadingItsPolicyAndPatchingOnlyNodes() {
+        assertThat(Rendered.chart(Map.of()).kind("DaemonSet")).as("off by default").isEmpty();
+        Rendered r = Rendered.chart(Map.of("nodeAgent.enabled", "true", "nodeAgent.manageMount", "false",
+                "nodeAgent.nodeSelector.pool", "spark", "image.digest", "sha256:" + "b".repeat(64)));
+        DaemonSet agent = r.one(DaemonSet.class);
+        var pod = agent.getSpec().getTemplate().getSpec();
+        Container container = pod.getContainers().get(0);
+        Container webhook = r.one(Deployment.class).getSpec().getTemplate().getSpec().getContainers().get(0);
+        assertThat(container.getImage()).isEqualTo(webhook.getImage());
+        assertThat(container.getArgs()).containsExactly("node-agent");
+        Map<String, EnvVar> env = env(container);
+        assertThat(env.get("NODE_NAME").getValueFrom().getFieldRef().getFieldPath()).isEqualTo("spec.nodeName");
+        assertThat(env.get("S3JARS_POLICY_CONFIG_MAP_NAME").getValue())
+                .isEqualTo(env(webhook).get("S3JARS_POLICY_CONFIG_MAP_NAME").getValue());
+        assertThat(env.get("S3JARS_NODE_AGENT_MANAGE_MOUNT").getValue()).isEqualTo("false");
+        assertThat(env.get("JAVA_OPTS_APPEND").getValue()).contains("-Xmx24m");
+        assertThat(container.getSecurityContext().getPrivileged()).isTrue();
+        assertThat(container.getVolumeMounts()).anyMatch(m -> m.getMountPath().equals("/mnt")
+                && "Bidirectional".equals(m.getMountPropagation()));
+        assertThat(pod.getNodeSelector()).containsEntry("pool", "spark");
+        assertThat(pod.getTolerations()).anyMatch(t -> "Exists".equals(t.getOperator()) && t.getKey() == null);
+        assertThat(pod.getServiceAccountName()).isEqualTo("s3jars-node-agent");
+        assertThat(agent.getMetadata().getNamespace()).as("not the webhook's restricted namespace").isEqualTo("s3jars-node");
+        assertThat(r.one(Namespace.class).getMetadata().getLabels())
+                .containsEntry("pod-security.kubernetes.io/enforce", "privileged").containsEntry("s3jars.io/guard", "exempt");
+        assertThat(env.get("S3JARS_NAMESPACE").getValue()).as("where the policy ConfigMap is").isEqualTo(Rendered.NAMESPACE);
+        ClusterRole nodes = r.all(ClusterRole.class).stream()
+                .filter(c -> c.getMetadata().getName().equals("s3jars-node-agent")).findFirst().orElseThrow();
+        assertThat(nodes.getRules()).singleElement().satisfies(rule -> {
+            assertThat(rule.getResources()).containsExactly("nodes");
+            assertThat(rule.getVerbs()).containsExactly("get", "list", "watch", "patch");
+        });
+        Role policy = r.all(Role.class).stream()
+                .filter(c -> c.getMetadata().getName().equals("s3jars-node-agent")).findFirst().orElseThrow();
+        assertThat(policy.getMetadata().getNamespace()).isEqualTo(Rendered.NAMESPACE);
+        assertThat(policy.getRules()).singleElement().satisfies(rule -> {
+            assertThat(rule.getResourceNames()).containsExactly(env.get("S3JARS_POLICY_CONFIG_MAP_NAME").getValue());
+            assertThat(rule.getVerbs()).containsExactly("get", "list", "watch");
+        });
+        assertThatThrownBy(() -> Rendered.chart(Map.of("nodeAgent.enabled", "true", "nodeAgent.mountRoot", "/var/lib/kubelet")))
+                .hasMessageContaining("mountRoot");
+        assertThatThrownBy(() -> Rendered.chart(Map.of("nodeAgent.enabeld", "true"))).hasMessageContaining("enabeld");
     }
 
     @Test

@@ -53,7 +53,7 @@ class NodeAgentTest {
         Files.writeString(mountinfo, "22 1 253:1 / / rw - ext4 /dev/vda1 rw\n");
         policy.set(NodePlanTest.policy("buckets:\n  - {name: jars, nodeMountPath: " + jarsPath + "}\n"
                 + "  - {name: libs, nodeMountPath: " + libsPath + "}\n"));
-        AgentSettings settings = new AgentSettings("node-1", "mount-s3", "umount", dir.resolve("cache"), true,
+        AgentSettings settings = new AgentSettings("node-1", "mount-s3", "umount", dir.resolve("cache"), Optional.of("/mnt"), true,
                 Duration.ofSeconds(1), Duration.ofSeconds(2), 0);
         registry = new PrometheusMeterRegistry(PrometheusConfig.DEFAULT);
         PolicySource source = new PolicySource() {
@@ -152,6 +152,15 @@ class NodeAgentTest {
         agent.round();
         assertThat(node.annotations()).containsEntry(NodeMountPathAnnotation.KEY, jarsPath);
         assertThat(registry.scrape()).doesNotContain("bucket=\"libs\"");
+    }
+
+    @Test
+    void aBucketOutsideTheMountRootIsNotMountedForTheNodeWouldNotSeeIt() {
+        policy.set(NodePlanTest.policy("buckets:\n  - {name: jars, nodeMountPath: " + jarsPath + "}\n"
+                + "  - {name: elsewhere, nodeMountPath: /srv/s3jars-test-" + id + "}\n"));
+        agent.round();
+        assertThat(commands).hasSize(1).allMatch(c -> c.get(1).equals("jars"));
+        assertThat(agent.mounts()).containsOnlyKeys("jars");
     }
 
     @Test
