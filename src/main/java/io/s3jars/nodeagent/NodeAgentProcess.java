@@ -2,6 +2,7 @@ package io.s3jars.nodeagent;
 
 import io.fabric8.kubernetes.client.KubernetesClient;
 import io.fabric8.kubernetes.client.KubernetesClientBuilder;
+import io.fabric8.kubernetes.client.jdkhttp.JdkHttpClientFactory;
 import io.micrometer.prometheus.PrometheusConfig;
 import io.micrometer.prometheus.PrometheusMeterRegistry;
 import java.io.IOException;
@@ -47,6 +48,7 @@ public final class NodeAgentProcess {
 
     /** Runs the agent until the JVM is asked to stop; returns only when it cannot start (exit status 2). */
     public static int run(Map<String, String> env, PrintStream err) {
+        AgentLogging.configure();
         AgentSettings settings;
         try {
             settings = AgentSettings.fromEnvironment(env);
@@ -54,7 +56,8 @@ public final class NodeAgentProcess {
             err.println("s3jars node-agent: cannot start: " + e.getMessage());
             return 2;
         }
-        KubernetesClient client = new KubernetesClientBuilder().build();
+        // The JDK's HTTP client: the agent then loads no Vert.x or Netty, about a sixth of its classes.
+        KubernetesClient client = new KubernetesClientBuilder().withHttpClientFactory(new JdkHttpClientFactory()).build();
         PrometheusMeterRegistry registry = new PrometheusMeterRegistry(PrometheusConfig.DEFAULT);
         AgentEvents events = new AgentEvents(registry);
         Running agent;
