@@ -1,15 +1,19 @@
 package io.s3jars.admission;
 
+import io.vertx.core.http.HttpHeaders;
 import io.vertx.ext.web.Router;
 import io.vertx.ext.web.RoutingContext;
 import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.enterprise.event.Observes;
+import jakarta.ws.rs.core.MediaType;
 
 /**
- * From a request's headers to its answer on an admission path: the API server waits at most 30 s
- * for a webhook (the chart sets 5), so a body still arriving after this comes from no API server.
- * The connection is closed, so a client trickling a body holds nothing for long. A Vert.x route
- * in front of Quarkus REST, because a resource method only runs once the whole body is in.
+ * What an admission path requires before Quarkus REST reads a body. A Content-Type: Quarkus REST
+ * takes a request without one as JSON, where the API server always sends {@code application/json}.
+ * And an answer within a deadline from the request's headers: the API server waits at most 30 s
+ * for a webhook (the chart sets 5), so a body still arriving after this comes from no API server;
+ * the connection is closed, so a client trickling a body holds nothing for long. A Vert.x route in
+ * front of Quarkus REST, because a resource method only runs once the whole body is in.
  */
 @ApplicationScoped
 class BodyDeadline {
@@ -26,11 +30,17 @@ class BodyDeadline {
     void register(@Observes Router router) {
         for (String path : ADMISSION_PATHS) {
             // Before every route Quarkus adds, including Quarkus REST's.
-            router.route(path).order(Integer.MIN_VALUE).handler(context -> start(path, context));
+            router.post(path).order(Integer.MIN_VALUE).handler(context -> start(path, context));
         }
     }
 
     private void start(String path, RoutingContext context) {
+        if (context.request().getHeader(HttpHeaders.CONTENT_TYPE) == null) {
+            log.badRequest(path, "no Content-Type");
+            context.response().setStatusCode(415).putHeader(HttpHeaders.CONTENT_TYPE, "text/plain; charset=utf-8")
+                    .end("expected Content-Type " + MediaType.APPLICATION_JSON + ", got none");
+            return;
+        }
         long timer = context.vertx().setTimer(BODY_DEADLINE_MILLIS, id -> {
             if (!context.response().ended()) {
                 log.badRequest(path, "no complete request within " + BODY_DEADLINE_MILLIS + " ms; connection closed");

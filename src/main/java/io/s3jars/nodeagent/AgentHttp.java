@@ -9,6 +9,7 @@ import java.net.InetSocketAddress;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.util.Optional;
+import java.util.concurrent.Executors;
 import java.util.function.Supplier;
 
 /**
@@ -19,6 +20,8 @@ import java.util.function.Supplier;
  */
 final class AgentHttp implements AutoCloseable {
 
+    static final long REQUEST_SECONDS = 5;
+
     private final HttpServer server;
 
     /**
@@ -27,7 +30,17 @@ final class AgentHttp implements AutoCloseable {
      */
     AgentHttp(int port, Supplier<Boolean> alive, Supplier<Optional<String>> notReady, PrometheusMeterRegistry metrics)
             throws IOException {
+        // Any pod may reach this port: a client that opens a connection and sends nothing must not
+        // hold the thread that answers the kubelet's probes (a failed liveness probe would restart
+        // the agent, and mount-s3 with it). The JDK server drops a request not read within this.
+        System.setProperty("sun.net.httpserver.maxReqTime", Long.toString(REQUEST_SECONDS));
+        System.setProperty("sun.net.httpserver.maxRspTime", Long.toString(REQUEST_SECONDS));
         server = HttpServer.create(new InetSocketAddress(port), 16);
+        server.setExecutor(Executors.newFixedThreadPool(2, task -> {
+            Thread thread = new Thread(task, "s3jars-node-agent-http");
+            thread.setDaemon(true);
+            return thread;
+        }));
         server.createContext("/q/health/live", exchange -> health(exchange, alive.get() ? Optional.empty()
                 : Optional.of("no round of the agent's loop recently")));
         server.createContext("/q/health/ready", exchange -> health(exchange, notReady.get()));
@@ -74,9 +87,13 @@ final class AgentHttp implements AutoCloseable {
         server.stop(0);
     }
 
-    /** How long without a round the loop counts as stuck: three rounds, and never under a minute. */
+    /**
+     * How long without a round the loop counts as stuck: ten rounds, and never under five minutes.
+     * A restart stops every mount-s3 of the node, so only a loop that is truly stuck may cause one;
+     * taking down a hung mount alone can hold a round for about a minute.
+     */
     static Duration liveness(Duration interval) {
-        Duration three = interval.multipliedBy(3);
-        return three.compareTo(Duration.ofMinutes(1)) < 0 ? Duration.ofMinutes(1) : three;
+        Duration ten = interval.multipliedBy(10);
+        return ten.compareTo(Duration.ofMinutes(5)) < 0 ? Duration.ofMinutes(5) : ten;
     }
 }

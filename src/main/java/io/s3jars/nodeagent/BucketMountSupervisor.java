@@ -32,7 +32,7 @@ final class BucketMountSupervisor {
         int run(List<String> argv) throws IOException, InterruptedException;
     }
 
-    private final NodeMount mount;
+    private NodeMount mount;
     private final AgentSettings settings;
     private final MountCheck check;
     private final Processes processes;
@@ -59,6 +59,14 @@ final class BucketMountSupervisor {
 
     NodeMount mount() {
         return mount;
+    }
+
+    /** New mount-ready labels for the same mount: the mount stays, only what the node says changes. */
+    void relabel(NodeMount relabelled) {
+        if (!mount.sameMountAs(relabelled)) {
+            throw new IllegalArgumentException("not the same mount: " + relabelled);
+        }
+        mount = relabelled;
     }
 
     boolean live() {
@@ -91,6 +99,11 @@ final class BucketMountSupervisor {
             result = check.check(mount.path());
         }
         lastCheck = now;
+        if (result.live() && process == null && settings.manageMount()) {
+            // Not this agent's mount-s3: it could be another bucket's mount left at this path, so
+            // it is replaced rather than trusted.
+            result = new MountCheck.Result(false, "a mount this agent did not make is at the path");
+        }
         if (result.live()) {
             if (liveSince == null) {
                 liveSince = now;
@@ -98,7 +111,7 @@ final class BucketMountSupervisor {
             if (Duration.between(liveSince, now).compareTo(STABLE) >= 0) {
                 backoff = FIRST_BACKOFF;
             }
-            become(true, process == null && settings.manageMount() ? "live (mounted before this agent started)" : "live");
+            become(true, "live");
             return;
         }
         liveSince = null;
@@ -135,6 +148,9 @@ final class BucketMountSupervisor {
             unmount();
         }
         boolean gone = !check.present(mount.path());
+        if (gone) {
+            check.forget(mount.path());
+        }
         events.log(mount.bucket(), gone ? "unmounted " + mount.path() : "still mounted at " + mount.path()
                 + " after umount; will try again");
         return gone;

@@ -63,6 +63,11 @@ final class MountCheck implements AutoCloseable {
         return open(path);
     }
 
+    /** Drops what is kept for a path no longer checked; a check still blocked keeps its thread. */
+    void forget(String path) {
+        pending.remove(path);
+    }
+
     /** Whether something is mounted at the path, live or not (as the mount table says). */
     boolean present(String path) {
         try {

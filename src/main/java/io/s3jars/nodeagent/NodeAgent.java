@@ -1,5 +1,6 @@
 package io.s3jars.nodeagent;
 
+import io.s3jars.cluster.NodeMountPathAnnotation;
 import io.s3jars.policy.PolicySnapshot;
 import java.time.Clock;
 import java.time.Duration;
@@ -54,8 +55,15 @@ final class NodeAgent {
         try {
             Optional<PolicySnapshot> policy = policies.current();
             Optional<NodeAccess.NodeState> state = node.current();
-            if (policy.isEmpty() || state.isEmpty()) {
-                notReady = policy.isEmpty() ? "no valid policy read yet" : "node " + settings.nodeName() + " not read yet";
+            if (state.isEmpty()) {
+                notReady = "node " + settings.nodeName() + " not read yet";
+                return;
+            }
+            if (policy.isEmpty()) {
+                notReady = "no valid policy read yet";
+                if (wanted.isEmpty() && leaving.isEmpty()) {
+                    withdrawEarlierLabels(state.get());
+                }
                 return;
             }
             plan(NodePlan.of(policy.get(), state.get().labels()));
@@ -87,6 +95,20 @@ final class NodeAgent {
         });
     }
 
+    /**
+     * Before any policy is read (the ConfigMap missing or invalid after a crash of the previous
+     * agent), the labels an earlier agent set say nothing true: its mount-s3 stopped with it. They
+     * go; the recorded mount paths stay, since the mounts may still be there.
+     */
+    private void withdrawEarlierLabels(NodeAccess.NodeState state) {
+        Map<String, Object> patch = NodeMarks.patch(state.labels(), state.annotations(), List.of(), List.of(),
+                List.of(), NodeMountPathAnnotation.parse(state.annotations().get(NodeMountPathAnnotation.KEY)));
+        if (!patch.isEmpty()) {
+            node.patch(patch);
+            events.info("no policy yet: mount-ready labels of an earlier agent removed");
+        }
+    }
+
     /** Why the agent is not ready, or empty when it is. */
     Optional<String> notReady() {
         return Optional.ofNullable(notReady);
@@ -109,13 +131,17 @@ final class NodeAgent {
         for (Iterator<Map.Entry<String, BucketMountSupervisor>> it = wanted.entrySet().iterator(); it.hasNext();) {
             Map.Entry<String, BucketMountSupervisor> entry = it.next();
             NodeMount now = plan.get(entry.getKey());
-            if (!entry.getValue().mount().equals(now)) {
+            if (!entry.getValue().mount().equals(now) && entry.getValue().mount().sameMountAs(now)) {
+                entry.getValue().relabel(now);
+                events.log(entry.getKey(), "mount-ready labels now " + now.readyLabels() + "; the mount stays");
+            } else if (!entry.getValue().mount().equals(now)) {
                 it.remove();
                 leaving.put(entry.getKey(), entry.getValue());
                 events.log(entry.getKey(), now == null ? "no longer wanted on this node: unlabelling, then unmounting"
                         : "mount options changed: unlabelling, unmounting, then mounting again");
             }
         }
+        reportedOutsideRoot.removeIf(reported -> !plan.containsKey(reported.substring(0, reported.indexOf(' '))));
         Set<String> leavingPaths = new HashSet<>();
         leaving.values().forEach(s -> leavingPaths.add(s.mount().path()));
         plan.forEach((bucket, mount) -> {
@@ -140,6 +166,7 @@ final class NodeAgent {
     private boolean mark(NodeAccess.NodeState state, boolean stopping) {
         List<NodeMount> managed = new ArrayList<>();
         List<NodeMount> live = new ArrayList<>();
+        List<NodeMount> goingDown = new ArrayList<>();
         Set<String> present = new HashSet<>();
         for (BucketMountSupervisor supervisor : wanted.values()) {
             managed.add(supervisor.mount());
@@ -152,11 +179,13 @@ final class NodeAgent {
         }
         for (BucketMountSupervisor supervisor : leaving.values()) {
             managed.add(supervisor.mount());
+            goingDown.add(supervisor.mount());
             if (supervisor.present()) {
                 present.add(supervisor.mount().path());
             }
         }
-        Map<String, Object> patch = NodeMarks.patch(state.labels(), state.annotations(), managed, live, present);
+        Map<String, Object> patch = NodeMarks.patch(state.labels(), state.annotations(), managed, live, goingDown,
+                present);
         if (patch.isEmpty()) {
             return true;
         }

@@ -35,7 +35,7 @@ public final class NodeAgentProcess {
         @Override
         public int run(List<String> argv) throws IOException, InterruptedException {
             Process process = new ProcessBuilder(argv).redirectErrorStream(true).redirectOutput(Redirect.DISCARD).start();
-            if (!process.waitFor(30, TimeUnit.SECONDS)) {
+            if (!process.waitFor(10, TimeUnit.SECONDS)) {
                 process.destroyForcibly();
                 return -1;
             }
@@ -108,7 +108,7 @@ public final class NodeAgentProcess {
         public void close() {
             loop.shutdown();
             try {
-                loop.awaitTermination(30, TimeUnit.SECONDS);
+                loop.awaitTermination(20, TimeUnit.SECONDS);
             } catch (InterruptedException e) {
                 Thread.currentThread().interrupt();
             }

@@ -27,15 +27,19 @@ final class NodeMarks {
     }
 
     /**
-     * @param labels      the node's labels now
-     * @param annotations the node's annotations now
+     * @param labels      the node's labels as last seen (possibly a little stale)
+     * @param annotations the node's annotations as last seen
      * @param managed     every mount the agent manages or is taking down
      * @param live        the mounts to mark ready: live, and wanted on this node
+     * @param leaving     the mounts about to be taken down: their labels are removed in the patch
+     *                    even when the node as last seen no longer carries them, so that a stale
+     *                    view can never let a mount go down while the node still says it is ready
      * @param present     the mount paths present on the node, live or not
      * @return a merge patch of {@code metadata}, or an empty map when nothing changes
      */
     static Map<String, Object> patch(Map<String, String> labels, Map<String, String> annotations,
-            Collection<NodeMount> managed, Collection<NodeMount> live, Set<String> present) {
+            Collection<NodeMount> managed, Collection<NodeMount> live, Collection<NodeMount> leaving,
+            Set<String> present) {
         Map<String, String> ready = new TreeMap<>();
         live.forEach(mount -> ready.putAll(mount.readyLabels()));
         Set<String> owned = new TreeSet<>(ownedLabels(annotations));
@@ -49,11 +53,17 @@ final class NodeMarks {
         });
         owned.stream().filter(key -> !ready.containsKey(key) && labels.containsKey(key))
                 .forEach(key -> labelChanges.put(key, null));
+        leaving.forEach(mount -> mount.readyLabels().keySet().stream().filter(key -> !ready.containsKey(key))
+                .forEach(key -> labelChanges.put(key, null)));
 
         Map<String, Object> annotationChanges = new LinkedHashMap<>();
         put(annotationChanges, annotations, OWNED_LABELS, ready.isEmpty() ? null : String.join(",", ready.keySet()));
         put(annotationChanges, annotations, NodeMountPathAnnotation.KEY,
                 present.isEmpty() ? null : NodeMountPathAnnotation.format(present));
+        if (present.size() > NodeMountPathAnnotation.MAX_PATHS) {
+            throw new IllegalStateException(present.size() + " mount paths on one node: the guard reads at most "
+                    + NodeMountPathAnnotation.MAX_PATHS + " from a node; give this node fewer buckets (node.selector)");
+        }
 
         Map<String, Object> metadata = new LinkedHashMap<>();
         if (!labelChanges.isEmpty()) {

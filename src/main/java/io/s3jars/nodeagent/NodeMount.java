@@ -15,6 +15,12 @@ record NodeMount(String bucket, String path, Optional<String> region, Optional<S
         readyLabels = Map.copyOf(readyLabels);
     }
 
+    /** Whether {@code other} is mounted the same way (it may say so with other labels). */
+    boolean sameMountAs(NodeMount other) {
+        return other != null && bucket.equals(other.bucket) && path.equals(other.path) && region.equals(other.region)
+                && prefix.equals(other.prefix) && cacheSizeMiB == other.cacheSizeMiB;
+    }
+
     static NodeMount of(Bucket bucket) {
         return new NodeMount(bucket.name(), bucket.nodeMountPath(), bucket.region(), bucket.prefix(),
                 bucket.node().cacheSizeMiB(), bucket.mountReadyLabels());

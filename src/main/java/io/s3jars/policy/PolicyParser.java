@@ -98,6 +98,7 @@ public final class PolicyParser {
             }
         }
         errors.addAll(NodeMountPaths.overlaps(nodeMountPaths));
+        errors.addAll(MountReadyLabels.problems(buckets.values()));
         if (defaults.mayChoose(Mode.SIDECAR)) {
             buckets.values().stream().filter(b -> b.sidecar().image().isEmpty()).forEach(b -> errors.add(
                     "buckets '" + b.name() + "' sidecar.image is required (here or in defaults.sidecar.image): mode "

@@ -122,6 +122,12 @@ class MutateEndpointTest {
     }
 
     @Test
+    void aBodyWithoutContentTypeGets415() {
+        byte[] review = review("review-a-driver.json").toString().getBytes(StandardCharsets.UTF_8);
+        assertThat(client().post(mutate, null, review).statusCode()).isEqualTo(415);
+    }
+
+    @Test
     void onlyPostIsAnswered() {
         given().relaxedHTTPSValidation().get(mutate).then().statusCode(405);
         given().relaxedHTTPSValidation().contentType("application/json").body("{}").put(mutate).then().statusCode(405);

@@ -221,6 +221,7 @@ class HelmChartTest {
         assertThat(env.get("S3JARS_NODE_AGENT_MANAGE_MOUNT").getValue()).isEqualTo("false");
         assertThat(env.get("JAVA_OPTS_APPEND").getValue()).contains("-Xmx24m");
         assertThat(container.getSecurityContext().getPrivileged()).isTrue();
+        assertThat(container.getSecurityContext().getRunAsUser()).as("the image's user 185 could not mount").isZero();
         assertThat(container.getVolumeMounts()).anyMatch(m -> m.getMountPath().equals("/mnt")
                 && "Bidirectional".equals(m.getMountPropagation()));
         assertThat(pod.getNodeSelector()).containsEntry("pool", "spark");

@@ -164,6 +164,46 @@ class NodeAgentTest {
     }
 
     @Test
+    void beforeAnyPolicyTheLabelsOfAnEarlierAgentGoAndItsRecordedPathsStay() {
+        node.labels.put("mountpoint.s3jars.io/jars", "ready");
+        node.annotations.put(NodeMarks.OWNED_LABELS, "mountpoint.s3jars.io/jars");
+        node.annotations.put(NodeMountPathAnnotation.KEY, jarsPath);
+        policy.set(null);
+        agent.round();
+        assertThat(node.labels()).isEmpty();
+        assertThat(node.annotations()).containsEntry(NodeMountPathAnnotation.KEY, jarsPath)
+                .doesNotContainKey(NodeMarks.OWNED_LABELS);
+        assertThat(agent.notReady()).contains("no valid policy read yet");
+        assertThat(commands).isEmpty();
+    }
+
+    @Test
+    void aMountTheAgentDidNotMakeIsReplacedNotTrusted() throws IOException {
+        Files.createDirectories(Path.of(jarsPath));
+        Files.writeString(mountinfo, "39 22 0:49 / " + jarsPath + " ro - fuse.mount-s3 mountpoint-s3 ro\n",
+                java.nio.file.StandardOpenOption.APPEND);
+        agent.round();
+        assertThat(node.labels()).doesNotContainKey("mountpoint.s3jars.io/jars");
+        assertThat(commands).contains(List.of("umount", jarsPath));
+        assertThat(commands.indexOf(List.of("umount", jarsPath)))
+                .isLessThan(commands.indexOf(commands.stream().filter(c -> c.get(0).equals("mount-s3")
+                        && c.get(1).equals("jars")).findFirst().orElseThrow()));
+    }
+
+    @Test
+    void newMountReadyLabelsAloneRelabelAndKeepTheMount() {
+        agent.round();
+        agent.round();
+        policy.set(NodePlanTest.policy("buckets:\n  - {name: jars, nodeMountPath: " + jarsPath
+                + ", mountReadyLabels: {s3jars.example.com/jars: mounted}}\n  - {name: libs, nodeMountPath: " + libsPath
+                + "}\n"));
+        agent.round();
+        assertThat(node.labels()).containsEntry("s3jars.example.com/jars", "mounted")
+                .doesNotContainKey("mountpoint.s3jars.io/jars").containsKey("mountpoint.s3jars.io/libs");
+        assertThat(started).hasSize(2).allMatch(Process::isAlive);
+    }
+
+    @Test
     void onStopTheLabelsGoAndTheMountsAndTheirPathsStay() {
         agent.round();
         agent.round();

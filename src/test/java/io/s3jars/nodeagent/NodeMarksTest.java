@@ -18,7 +18,7 @@ class NodeMarksTest {
     @Test
     void aLiveMountIsLabelledOwnedAndItsPathRecorded() {
         Map<String, Object> patch = NodeMarks.patch(Map.of("kubernetes.io/os", "linux"), Map.of(), List.of(JARS),
-                List.of(JARS), Set.of("/mnt/s3"));
+                List.of(JARS), List.of(), Set.of("/mnt/s3"));
         assertThat(patch).isEqualTo(Map.of("metadata", Map.of(
                 "labels", Map.of("mountpoint.s3jars.io/jars", "ready"),
                 "annotations", Map.of(NodeMarks.OWNED_LABELS, "mountpoint.s3jars.io/jars",
@@ -29,7 +29,7 @@ class NodeMarksTest {
     void aNodeThatAlreadySaysTheTruthGetsNoPatch() {
         assertThat(NodeMarks.patch(Map.of("mountpoint.s3jars.io/jars", "ready"), Map.of(NodeMarks.OWNED_LABELS,
                 "mountpoint.s3jars.io/jars", NodeMountPathAnnotation.KEY, "/mnt/s3"), List.of(JARS, LIBS),
-                List.of(JARS), Set.of("/mnt/s3"))).isEmpty();
+                List.of(JARS), List.of(), Set.of("/mnt/s3"))).isEmpty();
     }
 
     @Test
@@ -37,7 +37,7 @@ class NodeMarksTest {
         Map<String, String> labels = Map.of("mountpoint.s3jars.io/jars", "ready");
         Map<String, String> annotations = Map.of(NodeMarks.OWNED_LABELS, "mountpoint.s3jars.io/jars",
                 NodeMountPathAnnotation.KEY, "/mnt/s3");
-        Map<String, Object> patch = NodeMarks.patch(labels, annotations, List.of(JARS), List.of(), Set.of("/mnt/s3"));
+        Map<String, Object> patch = NodeMarks.patch(labels, annotations, List.of(JARS), List.of(), List.of(), Set.of("/mnt/s3"));
         Map<String, Object> labelChanges = new HashMap<>();
         labelChanges.put("mountpoint.s3jars.io/jars", null);
         Map<String, Object> annotationChanges = new HashMap<>();
@@ -51,7 +51,7 @@ class NodeMarksTest {
                 "other", "x");
         Map<String, String> annotations = Map.of(NodeMarks.OWNED_LABELS,
                 "mountpoint.s3jars.io/gone,mountpoint.s3jars.io/jars", NodeMountPathAnnotation.KEY, "/mnt/gone\n/mnt/s3");
-        Map<String, Object> patch = NodeMarks.patch(labels, annotations, List.of(JARS), List.of(JARS), Set.of("/mnt/s3"));
+        Map<String, Object> patch = NodeMarks.patch(labels, annotations, List.of(JARS), List.of(JARS), List.of(), Set.of("/mnt/s3"));
         @SuppressWarnings("unchecked")
         Map<String, Map<String, Object>> metadata = (Map<String, Map<String, Object>>) patch.get("metadata");
         assertThat(metadata.get("labels")).containsOnlyKeys("mountpoint.s3jars.io/gone")
@@ -61,9 +61,18 @@ class NodeMarksTest {
     }
 
     @Test
+    void aLeavingMountsLabelIsRemovedEvenWhenAStaleViewNoLongerShowsIt() {
+        Map<String, Object> patch = NodeMarks.patch(Map.of(), Map.of(NodeMountPathAnnotation.KEY, "/mnt/libs"),
+                List.of(LIBS), List.of(), List.of(LIBS), Set.of("/mnt/libs"));
+        Map<String, Object> labelChanges = new HashMap<>();
+        labelChanges.put("mountpoint.s3jars.io/libs", null);
+        assertThat(patch).isEqualTo(Map.of("metadata", Map.of("labels", labelChanges)));
+    }
+
+    @Test
     void aLabelTheAgentNeverOwnedIsLeftAlone() {
         assertThat(NodeMarks.patch(Map.of("mountpoint.s3jars.io/other", "ready"), Map.of(), List.of(), List.of(),
-                Set.of())).isEmpty();
+                List.of(), Set.of())).isEmpty();
     }
 
     private static NodeMount mount(String bucket, String path, String label) {

@@ -449,6 +449,20 @@ class PolicyParserTest {
     }
 
     @Test
+    void mountReadyLabelKeysAreEachBucketsOwnAndNeverKubernetesOwn() {
+        String defaults = "defaults: {mode: hostpath, allowModeOverride: false}\n";
+        assertThat(errors(HEADER + defaults + "buckets: [{name: aaa, nodeMountPath: /mnt/aaa, mountReadyLabels: {s3/jars: ready}},"
+                + " {name: bbb, nodeMountPath: /mnt/bbb, mountReadyLabels: {s3/jars: mounted}}]\n"))
+                .anyMatch(e -> e.startsWith("buckets 'bbb' mountReadyLabels key 's3/jars' is also bucket 'aaa''s"));
+        assertThat(errors(HEADER + defaults + "buckets: [{name: aaa, mountReadyLabels: {kubernetes.io/hostname: n1}},"
+                + " {name: bbb, nodeMountPath: /mnt/bbb, mountReadyLabels: {node-role.kubernetes.io/spark: \"\"}}]\n"))
+                .anyMatch(e -> e.startsWith("buckets 'aaa' mountReadyLabels key 'kubernetes.io/hostname' is Kubernetes' own"))
+                .anyMatch(e -> e.startsWith("buckets 'bbb' mountReadyLabels key 'node-role.kubernetes.io/spark'"));
+        assertThat(valid(HEADER + defaults + "buckets: [{name: aaa, nodeMountPath: /mnt/aaa}, {name: bbb, nodeMountPath:"
+                + " /mnt/bbb}]\n").buckets()).hasSize(2);
+    }
+
+    @Test
     void autoOrderNamesConcreteModesAndIncludesSidecar() {
         String buckets = "buckets: [{name: jars, csi: {}}]\n";
         assertThat(valid(HEADER + "defaults: {autoOrder: [csi, sidecar], sidecar: {image: i}}\n" + buckets).defaults()

@@ -41,6 +41,7 @@ public final class WebhookClient {
                 .sslContext(tls).connectTimeout(Duration.ofSeconds(5)).build();
     }
 
+    /** @param contentType null to send no Content-Type */
     public HttpResponse<String> post(URL url, String contentType, byte[] body) {
         return post(url, contentType, body, false);
     }
@@ -52,9 +53,12 @@ public final class WebhookClient {
      */
     public HttpResponse<String> post(URL url, String contentType, byte[] body, boolean expectContinue) {
         try {
-            return client.send(HttpRequest.newBuilder(URI.create(url.toString())).expectContinue(expectContinue)
-                    .header("Content-Type", contentType).timeout(Duration.ofSeconds(20))
-                    .POST(HttpRequest.BodyPublishers.ofByteArray(body)).build(), HttpResponse.BodyHandlers.ofString());
+            HttpRequest.Builder request = HttpRequest.newBuilder(URI.create(url.toString())).expectContinue(expectContinue)
+                    .timeout(Duration.ofSeconds(20)).POST(HttpRequest.BodyPublishers.ofByteArray(body));
+            if (contentType != null) {
+                request.header("Content-Type", contentType);
+            }
+            return client.send(request.build(), HttpResponse.BodyHandlers.ofString());
         } catch (IOException e) {
             throw new java.io.UncheckedIOException(e);
         } catch (InterruptedException e) {
