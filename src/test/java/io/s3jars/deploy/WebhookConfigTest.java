@@ -7,12 +7,14 @@ import io.fabric8.kubernetes.api.model.Namespace;
 import io.fabric8.kubernetes.api.model.Secret;
 import io.fabric8.kubernetes.api.model.admissionregistration.v1.MutatingWebhookConfiguration;
 import io.fabric8.kubernetes.api.model.admissionregistration.v1.ValidatingWebhookConfiguration;
+import io.fabric8.kubernetes.api.model.apps.DaemonSet;
 import io.fabric8.kubernetes.api.model.apps.Deployment;
 import io.fabric8.kubernetes.api.model.rbac.ClusterRole;
 import io.fabric8.kubernetes.api.model.rbac.Role;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.List;
 import java.util.Map;
 import org.junit.jupiter.api.Test;
 
@@ -49,6 +51,35 @@ class WebhookConfigTest {
                 .isEqualTo(chart.one(Deployment.class).getSpec().getTemplate().getSpec());
         assertThat(plain.objects()).extracting(HasMetadata::getKind)
                 .containsExactlyInAnyOrderElementsOf(chart.objects().stream().map(HasMetadata::getKind).toList());
+    }
+
+    /**
+     * The node agent, rendered with {@code nodeAgent.enabled=true}, in a folder of its own: applied on
+     * purpose ({@code kubectl apply -f webhook-config/node-agent/}), never with the webhook's folder.
+     */
+    @Test
+    void theNodeAgentsManifestsAreTheChartsAndApartFromTheWebhooks() throws IOException {
+        Map<String, Object> values = new java.util.HashMap<>(PLAIN);
+        values.put("nodeAgent.enabled", "true");
+        Rendered chart = Rendered.chart(values);
+        List<String> agentDocuments = java.util.Arrays.stream(chart.yaml().split("(?m)^---\\s*$"))
+                .filter(d -> d.contains("node-agent") && d.lines().anyMatch(l -> l.startsWith("kind:")))
+                .map(String::strip).toList();
+        Path file = DIR.resolve("node-agent/node-agent.yaml");
+        if (Boolean.getBoolean("webhook-config.update")) {
+            Files.createDirectories(file.getParent());
+            Files.writeString(file, "# Generated from helm/s3jars (nodeAgent.enabled=true): the node agent (docs/node-agent.md),\n"
+                    + "# applied on its own: kubectl apply -f webhook-config/node-agent/. Set the image first;\n"
+                    + "# regenerate with mvn test -Dtest=WebhookConfigTest -Dwebhook-config.update=true.\n---\n"
+                    + withoutHelmLabels(String.join("\n---\n", agentDocuments)) + "\n");
+        }
+        Rendered plain = Rendered.parse(Files.readString(file));
+        assertThat(plain.objects()).extracting(HasMetadata::getKind).containsExactlyInAnyOrder("Namespace",
+                "ServiceAccount", "ClusterRole", "ClusterRoleBinding", "Role", "RoleBinding", "DaemonSet",
+                "ValidatingAdmissionPolicy", "ValidatingAdmissionPolicyBinding");
+        assertThat(plain.one(DaemonSet.class).getSpec().getTemplate().getSpec())
+                .isEqualTo(chart.one(DaemonSet.class).getSpec().getTemplate().getSpec());
+        assertThat(Rendered.parse(Files.readString(RENDERED)).all(DaemonSet.class)).isEmpty();
     }
 
     @Test
