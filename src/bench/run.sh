@@ -6,6 +6,7 @@
 #   src/bench/run.sh                 # standard run (about 17 minutes)
 #   DURATION=60s src/bench/run.sh    # longer measurements
 #   LONG=1 src/bench/run.sh          # adds a 5-minute run reporting heap after GC at start and end
+#   ONLY=hostile src/bench/run.sh    # only the standard load beside a stream of the costliest reviews
 #
 # Server and load generator are pinned to different cores (SERVER_CPU, LOAD_CPU) so that they do
 # not steal from each other; every server gets the same single core. The JVM starts on every core
@@ -25,7 +26,7 @@ SCALE_WARMUP=${SCALE_WARMUP:-60s}
 CONNECTIONS=${CONNECTIONS:-8}
 SERVER_CPU=${SERVER_CPU:-1}
 LOAD_CPU=${LOAD_CPU:-0}
-JAVA_OPTS=${JAVA_OPTS:--XX:+UseSerialGC -Xms64m -Xmx128m -Xmn48m -XX:MetaspaceSize=96m -XX:CompileThresholdScaling=5 -XX:+ExitOnOutOfMemoryError -XX:TrimNativeHeapInterval=10000}
+JAVA_OPTS=${JAVA_OPTS:--XX:+UseSerialGC -Xms64m -Xmx128m -Xmn48m -XX:SurvivorRatio=2 -XX:MetaspaceSize=96m -XX:CompileThresholdScaling=5 -XX:+ExitOnOutOfMemoryError -XX:TrimNativeHeapInterval=10000}
 export MALLOC_ARENA_MAX=${MALLOC_ARENA_MAX:-2}
 WORK=$(mktemp -d /tmp/s3jars-bench.XXXXXX)
 PIDS=()
@@ -40,6 +41,10 @@ JAR=target/quarkus-app/quarkus-run.jar
 [ -f "$JAR" ] || mvn -B -q -ntp package -DskipTests
 java -jar "$JAR" certs --service s3jars --namespace bench --dns localhost --ip 127.0.0.1 --out "$WORK/pki" >/dev/null
 python3 src/bench/make-inputs.py "$WORK"
+# The in-process benchmarks' classpath, and the hostile reviews and their policy for the hostile mix.
+mvn -B -q -ntp test-compile dependency:build-classpath -Dmdep.outputFile="$WORK/classpath" >"$WORK/mvn.log" 2>&1 \
+  || { cat "$WORK/mvn.log"; exit 1; }
+java -cp "target/classes:target/test-classes:$(cat "$WORK/classpath")" io.s3jars.admission.WorstCaseBenchmark write "$WORK"
 (cd src/bench/go-reference && GOFLAGS=-mod=mod go build -o "$WORK/go-reference" .)
 export BENCH_INPUTS=$WORK
 
@@ -96,6 +101,35 @@ row() { # row NAME RESULT RSS
 }
 rps() { echo "$(field requests "$1") / $(field seconds "$1")" | bc -l; }
 header() { printf "%-22s %10s %8s %8s %8s %8s %7s %8s\n" server req/s p50_ms p90_ms p99_ms max_ms errors RSS_MiB; }
+
+# hostile_mix: the standard load alone, then beside a stream of the most expensive reviews.
+hostile_mix() {
+  echo
+  echo "== the standard load, then the same with a tenant's stream of the most expensive reviews beside it"
+  echo "   target: p99 of the standard load at most 2x its own; RSS under the chart's 384 MiB limit"
+  start_s3jars "$WORK/nodes-1000.json" "$WORK/policy-hostile.yaml"
+  warm_up 8443 "$SCALE_WARMUP"
+  local alone mixed hostile
+  alone=$(load 8443 "$DURATION")
+  taskset -c "$LOAD_CPU" wrk -t1 -c"${HOSTILE_CONNECTIONS:-2}" -d"$DURATION" -s src/bench/hostile.lua \
+    "https://localhost:8443" | grep '^RESULT' >"$WORK/hostile.txt" &
+  HOSTILE_PID=$!
+  mixed=$(load 8443 "$DURATION")
+  wait "$HOSTILE_PID"
+  hostile=$(cat "$WORK/hostile.txt")
+  header
+  row "standard alone" "$alone" ""
+  row "standard, hostile beside" "$mixed" "$(rss_mib "$S3JARS_PID")"
+  row "the hostile stream" "$hostile" ""
+  printf "p99 with the hostile stream / alone: %.2fx\n" "$(echo "$(field p99 "$mixed") / $(field p99 "$alone")" | bc -l)"
+  stop "$S3JARS_PID"
+}
+
+if [ "${ONLY:-}" = hostile ]; then
+  train_class_data_sharing
+  hostile_mix
+  exit 0
+fi
 
 echo "== s3jars benchmark: $(nproc) cores, server on cpu $SERVER_CPU, wrk on cpu $LOAD_CPU, $CONNECTIONS connections, ${DURATION} per run after ${WARMUP} warm-up"
 echo "   mix per 10 requests: 5 hostpath, 2 sidecar, 1 denied, 2 not opted in; bodies from the Spark 4.1.1 executor pod"
@@ -175,9 +209,9 @@ fi
 
 echo
 echo "== in-process mutation of the real executor pod (no HTTP)"
-mvn -B -q -ntp test-compile dependency:build-classpath -Dmdep.outputFile="$WORK/classpath" >"$WORK/mvn.log" 2>&1 \
-  || { cat "$WORK/mvn.log"; exit 1; }
 taskset -c "$SERVER_CPU" java -cp "target/classes:target/test-classes:$(cat "$WORK/classpath")" io.s3jars.bench.EngineMicrobenchmark
+
+hostile_mix
 
 echo
 echo "== the most expensive reviews within 3 MiB, one request each (in process, the chart's heap settings)"

@@ -34,11 +34,30 @@ class BodyDeadline {
         }
     }
 
+    private static long contentLength(RoutingContext context) {
+        String length = context.request().getHeader(HttpHeaders.CONTENT_LENGTH);
+        try {
+            return length == null ? -1 : Long.parseLong(length.strip());
+        } catch (NumberFormatException e) {
+            return -1;
+        }
+    }
+
     private void start(String path, RoutingContext context) {
         if (context.request().getHeader(HttpHeaders.CONTENT_TYPE) == null) {
             log.badRequest(path, "no Content-Type");
             context.response().setStatusCode(415).putHeader(HttpHeaders.CONTENT_TYPE, "text/plain; charset=utf-8")
                     .end("expected Content-Type " + MediaType.APPLICATION_JSON + ", got none");
+            return;
+        }
+        if (!LargeReviews.admit(contentLength(context))) {
+            log.badRequest(path, "over " + LargeReviews.PER_SECOND + " reviews over " + LargeReviews.INLINE_BYTES / 1024
+                    + " KiB a second; refused unread");
+            context.response().setStatusCode(503).putHeader(HttpHeaders.CONTENT_TYPE, "text/plain; charset=utf-8")
+                    .putHeader(HttpHeaders.CONNECTION, "close")
+                    .end("s3jars answers at most " + LargeReviews.PER_SECOND + " reviews over "
+                            + LargeReviews.INLINE_BYTES / 1024 + " KiB a second; real pods' reviews are far smaller")
+                    .onComplete(done -> context.request().connection().close());
             return;
         }
         long timer = context.vertx().setTimer(BODY_DEADLINE_MILLIS, id -> {

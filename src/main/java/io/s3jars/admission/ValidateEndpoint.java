@@ -14,6 +14,7 @@ import io.s3jars.policy.PolicyParser;
 import io.s3jars.policy.PolicyResult;
 import io.s3jars.policy.PolicyStore;
 import io.smallrye.common.annotation.NonBlocking;
+import io.smallrye.mutiny.Uni;
 import jakarta.inject.Singleton;
 import jakarta.ws.rs.Consumes;
 import jakarta.ws.rs.POST;
@@ -60,8 +61,8 @@ public class ValidateEndpoint {
     @Consumes(MediaType.APPLICATION_JSON)
     @Produces(MediaType.APPLICATION_JSON)
     @NonBlocking
-    public byte[] review(byte[] body) {
-        return exchange.answer(body);
+    public Uni<byte[]> review(byte[] body) {
+        return LargeReviews.answer(body.length, () -> exchange.answer(body));
     }
 
     Decision decide(AdmissionRequest request) {

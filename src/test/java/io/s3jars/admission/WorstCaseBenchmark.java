@@ -30,7 +30,15 @@ public final class WorstCaseBenchmark {
             (com.sun.management.ThreadMXBean) ManagementFactory.getThreadMXBean();
     private static volatile Object sink;
 
+    /**
+     * With {@code write DIR}: writes the reviews for src/bench/hostile.lua (hostile-*.json) and the
+     * example policy with the 16 buckets added (policy-hostile.yaml), and measures nothing.
+     */
     public static void main(String[] args) throws Exception {
+        if (args.length == 2 && args[0].equals("write")) {
+            write(java.nio.file.Path.of(args[1]));
+            return;
+        }
         PolicyStore store = new PolicyStore();
         store.offer(sixteenBuckets(), "bench");
         MutationEngine engine = new MutationEngine();
@@ -96,6 +104,22 @@ public final class WorstCaseBenchmark {
         for (int b = 0; b < BUCKETS.length; b++) {
             BUCKETS[b] = "spark-jars-" + (char) ('a' + b);
         }
+    }
+
+    private static void write(java.nio.file.Path dir) throws java.io.IOException {
+        java.nio.file.Files.write(dir.resolve("hostile-hostpath.json"), review(atTheLimits("hostpath")));
+        java.nio.file.Files.write(dir.resolve("hostile-sidecar.json"), review(atTheLimits("sidecar")));
+        java.nio.file.Files.write(dir.resolve("hostile-over-limits.json"), review(overTheLimits()));
+        StringBuilder policy = new StringBuilder(java.nio.file.Files.readString(java.nio.file.Path.of(
+                "examples/policy.yaml")).replace("bindings:\n", ""));
+        int bindings = policy.indexOf("  - name: team-a-jars");
+        StringBuilder buckets = new StringBuilder();
+        for (String bucket : BUCKETS) {
+            buckets.append("  - {name: ").append(bucket).append(", nodeMountPath: /mnt/").append(bucket).append("}\n");
+        }
+        policy.insert(bindings, buckets + "bindings:\n  - {namespaces: [spark-team-a], buckets: [" + String.join(", ",
+                BUCKETS) + "]}\n");
+        java.nio.file.Files.writeString(dir.resolve("policy-hostile.yaml"), policy);
     }
 
     /** As many buckets as a pod may name, all granted to the namespace. */

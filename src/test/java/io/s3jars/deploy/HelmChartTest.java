@@ -57,7 +57,7 @@ class HelmChartTest {
         assertThat(env(container).get("QUARKUS_SHUTDOWN_TIMEOUT").getValue()).isEqualTo("20s");
         assertThat(pod.getTerminationGracePeriodSeconds()).isEqualTo(35L).isGreaterThan(10L + 20);
         assertThat(env(container).get("JAVA_OPTS_APPEND").getValue()).isEqualTo(
-                "-Djava.util.logging.manager=org.jboss.logmanager.LogManager -XX:SharedArchiveFile=/deployments/s3jars.jsa -XX:MaxRAMPercentage=60 -XX:+UseSerialGC -Xmn48m -XX:MetaspaceSize=96m -XX:CompileThresholdScaling=5 -XX:+ExitOnOutOfMemoryError");
+                "-Djava.util.logging.manager=org.jboss.logmanager.LogManager -XX:SharedArchiveFile=/deployments/s3jars.jsa -XX:MaxRAMPercentage=60 -XX:+UseSerialGC -Xmn48m -XX:SurvivorRatio=2 -XX:MetaspaceSize=96m -XX:CompileThresholdScaling=5 -XX:+ExitOnOutOfMemoryError");
         assertThat(container.getReadinessProbe().getHttpGet().getPath()).isEqualTo("/q/health/ready");
         assertThat(container.getLivenessProbe().getHttpGet().getPort().getStrVal()).isEqualTo("management");
         assertThat(container.getPorts()).anyMatch(p -> p.getName().equals("management") && p.getContainerPort() == 9000)
