@@ -18,6 +18,11 @@
 # s3jars runs with the JVM options recommended in docs/performance.md (JAVA_OPTS below) and a class-data
 # sharing archive written first by src/main/docker/train-class-data-sharing.sh, as the image build does.
 set -euo pipefail
+if [ "${1:-}" = --help ] || [ "${1:-}" = -h ]; then
+  sed -n '2,/^set -euo pipefail/p' "$0" | sed '$d' | sed 's/^# \{0,1\}//'
+  exit 0
+fi
+[ $# -eq 0 ] || { echo "unknown argument $1; settings are environment variables: $0 --help" >&2; exit 2; }
 cd "$(dirname "$0")/../.."
 
 DURATION=${DURATION:-20s}
@@ -35,6 +40,8 @@ trap 'for p in "${PIDS[@]:-}"; do kill "$p" 2>/dev/null || true; done' EXIT
 . src/bench/common.sh
 need wrk wrk
 need go golang-go
+need bc bc
+need curl curl
 need jcmd openjdk-17-jdk-headless
 
 JAR=target/quarkus-app/quarkus-run.jar

@@ -19,6 +19,11 @@
 # if any request failed, if reloads or refusals do not match the edits made, or if the heap after GC
 # grew by more than HEAP_GROWTH_MAX_MIB.
 set -euo pipefail
+if [ "${1:-}" = --help ] || [ "${1:-}" = -h ]; then
+  sed -n '2,/^set -euo pipefail/p' "$0" | sed '$d' | sed 's/^# \{0,1\}//'
+  exit 0
+fi
+[ $# -eq 0 ] || { echo "unknown argument $1; settings are environment variables: $0 --help" >&2; exit 2; }
 cd "$(dirname "$0")/../.."
 
 DURATION=${DURATION:-10m}
@@ -39,6 +44,8 @@ trap 'for p in "${PIDS[@]:-}"; do kill "$p" 2>/dev/null || true; done' EXIT
 
 . src/bench/common.sh
 need go golang-go
+need bc bc
+need curl curl
 need jcmd openjdk-17-jdk-headless
 need jstat openjdk-17-jdk-headless
 

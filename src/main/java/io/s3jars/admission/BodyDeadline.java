@@ -22,9 +22,11 @@ class BodyDeadline {
     static final String[] ADMISSION_PATHS = {"/mutate", "/validate"};
 
     private final AdmissionLog log;
+    private final LargeReviews large;
 
-    BodyDeadline(AdmissionLog log) {
+    BodyDeadline(AdmissionLog log, LargeReviews large) {
         this.log = log;
+        this.large = large;
     }
 
     void register(@Observes Router router) {
@@ -50,13 +52,10 @@ class BodyDeadline {
                     .end("expected Content-Type " + MediaType.APPLICATION_JSON + ", got none");
             return;
         }
-        if (!LargeReviews.admit(contentLength(context))) {
-            log.badRequest(path, "over " + LargeReviews.PER_SECOND + " reviews over " + LargeReviews.INLINE_BYTES / 1024
-                    + " KiB a second; refused unread");
+        if (!large.admit(contentLength(context))) {
+            log.badRequest(path, large.refusal() + "; refused unread");
             context.response().setStatusCode(503).putHeader(HttpHeaders.CONTENT_TYPE, "text/plain; charset=utf-8")
-                    .putHeader(HttpHeaders.CONNECTION, "close")
-                    .end("s3jars answers at most " + LargeReviews.PER_SECOND + " reviews over "
-                            + LargeReviews.INLINE_BYTES / 1024 + " KiB a second; real pods' reviews are far smaller")
+                    .putHeader(HttpHeaders.CONNECTION, "close").end(large.refusal())
                     .onComplete(done -> context.request().connection().close());
             return;
         }

@@ -1,54 +1,72 @@
 package io.s3jars.admission;
 
+import io.quarkus.vertx.http.runtime.VertxHttpConfig;
 import io.s3jars.admission.Refusals.Refusal;
+import io.s3jars.config.S3JarsConfig;
 import io.smallrye.mutiny.Uni;
+import jakarta.inject.Singleton;
 import java.util.concurrent.ArrayBlockingQueue;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.RejectedExecutionException;
 import java.util.concurrent.ThreadPoolExecutor;
 import java.util.concurrent.TimeUnit;
+import java.util.function.LongSupplier;
 import java.util.function.Supplier;
 
 /**
  * Reviews over {@link #INLINE_BYTES}. Real pods' reviews are a few KiB and are answered on the
  * event loop. A larger one can only be a tenant's outsized pod (up to 3 MiB, milliseconds of work
- * and megabytes of garbage each), so such reviews are rationed: at most {@link #PER_SECOND} a
- * second per replica (bursts of {@link #BURST}), refused with 503 before their body is read when
- * over (the API server then applies the webhook's failurePolicy to that pod alone), and answered on
- * one thread of their own with a short queue, never on the event loop. Measured in
- * docs/performance.md ("The most expensive reviews").
+ * and megabytes of garbage each), so such reviews are rationed (a token bucket of
+ * {@code s3jars.limits.large-reviews-per-second}, bursts of twice that), refused with 503 before
+ * their body is read when over (the API server then applies the webhook's failurePolicy to that
+ * pod alone), and answered on one thread of their own with a short queue, never on the event loop.
+ * Measured in docs/performance.md ("The hostile mix").
  */
-final class LargeReviews {
-
-    static final int PER_SECOND = 1;
-    static final int BURST = 2;
-    private static double tokens = BURST;
-    private static long refilledAt = System.nanoTime();
+@Singleton
+public class LargeReviews {
 
     /** 64 KiB: ten times the largest real Spark pod review the project has seen. */
     static final int INLINE_BYTES = 64 * 1024;
     static final int QUEUE = 8;
 
-    private static final ExecutorService THREAD = new ThreadPoolExecutor(1, 1, 0, TimeUnit.SECONDS,
-            new ArrayBlockingQueue<>(QUEUE), task -> {
-                Thread thread = new Thread(task, "s3jars-large-reviews");
-                thread.setDaemon(true);
-                return thread;
-            }, new ThreadPoolExecutor.AbortPolicy());
+    private final double perSecond;
+    private final double burst;
+    private final long maxBody;
+    private final LongSupplier nanoTime;
+    private final ExecutorService thread;
+    private double tokens;
+    private long refilledAt;
 
-    private LargeReviews() {
+    LargeReviews(S3JarsConfig config, VertxHttpConfig http) {
+        this(config.limits().largeReviewsPerSecond(), http.limits().maxBodySize().map(s -> s.asLongValue())
+                .orElse(Long.MAX_VALUE), System::nanoTime);
+    }
+
+    LargeReviews(double perSecond, long maxBody, LongSupplier nanoTime) {
+        this.perSecond = perSecond;
+        this.burst = Math.max(1, 2 * perSecond);
+        this.maxBody = maxBody;
+        this.nanoTime = nanoTime;
+        this.tokens = burst;
+        this.refilledAt = nanoTime.getAsLong();
+        this.thread = new ThreadPoolExecutor(1, 1, 0, TimeUnit.SECONDS, new ArrayBlockingQueue<>(QUEUE), task -> {
+            Thread t = new Thread(task, "s3jars-large-reviews");
+            t.setDaemon(true);
+            return t;
+        }, new ThreadPoolExecutor.AbortPolicy());
     }
 
     /**
      * Whether a review of {@code contentLength} bytes ({@code -1}: not announced, so possibly large)
-     * may be read now. Called on the event loops, before the body is read.
+     * may be read now. Called on the event loops, before the body is read. Bodies over the server's
+     * limit pass: the HTTP server refuses them with 413 unread.
      */
-    static synchronized boolean admit(long contentLength) {
-        if (contentLength >= 0 && contentLength <= INLINE_BYTES) {
+    synchronized boolean admit(long contentLength) {
+        if (contentLength >= 0 && (contentLength <= INLINE_BYTES || contentLength > maxBody)) {
             return true;
         }
-        long now = System.nanoTime();
-        tokens = Math.min(BURST, tokens + (now - refilledAt) * PER_SECOND / 1e9);
+        long now = nanoTime.getAsLong();
+        tokens = Math.min(burst, tokens + (now - refilledAt) * perSecond / 1e9);
         refilledAt = now;
         if (tokens < 1) {
             return false;
@@ -57,14 +75,19 @@ final class LargeReviews {
         return true;
     }
 
+    String refusal() {
+        return "s3jars answers at most " + perSecond + " reviews over " + INLINE_BYTES / 1024
+                + " KiB a second; real pods' reviews are far smaller";
+    }
+
     /** The answer for a body of {@code size} bytes: computed now when small, on the large-review thread when not. */
-    static Uni<byte[]> answer(int size, Supplier<byte[]> answer) {
+    Uni<byte[]> answer(int size, Supplier<byte[]> answer) {
         if (size <= INLINE_BYTES) {
             return Uni.createFrom().item(answer.get());
         }
         return Uni.createFrom().emitter(emitter -> {
             try {
-                THREAD.execute(() -> {
+                thread.execute(() -> {
                     try {
                         emitter.complete(answer.get());
                     } catch (RuntimeException e) {

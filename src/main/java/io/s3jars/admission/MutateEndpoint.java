@@ -25,8 +25,11 @@ public class MutateEndpoint {
     private final PolicyStore policies;
     private final ClusterView cluster;
     private final AdmissionExchange exchange;
+    private final LargeReviews large;
 
-    public MutateEndpoint(MutationEngine engine, PolicyStore policies, ClusterView cluster, AdmissionLog log) {
+    public MutateEndpoint(MutationEngine engine, PolicyStore policies, ClusterView cluster, AdmissionLog log,
+            LargeReviews large) {
+        this.large = large;
         this.engine = engine;
         this.policies = policies;
         this.cluster = cluster;
@@ -39,7 +42,7 @@ public class MutateEndpoint {
     @Produces(MediaType.APPLICATION_JSON)
     @NonBlocking
     public Uni<byte[]> review(byte[] body) {
-        return LargeReviews.answer(body.length, () -> exchange.answer(body));
+        return large.answer(body.length, () -> exchange.answer(body));
     }
 
     Decision decide(AdmissionRequest request) {

@@ -46,9 +46,11 @@ public class ValidateEndpoint {
     private final ClusterView cluster;
     private final PodGuard guard;
     private final AdmissionExchange exchange;
+    private final LargeReviews large;
 
     public ValidateEndpoint(PolicyStore policies, S3JarsConfig config, ClusterView cluster, MutationEngine engine,
-            AdmissionLog log) {
+            AdmissionLog log, LargeReviews large) {
+        this.large = large;
         this.policies = policies;
         this.config = config;
         this.cluster = cluster;
@@ -62,7 +64,7 @@ public class ValidateEndpoint {
     @Produces(MediaType.APPLICATION_JSON)
     @NonBlocking
     public Uni<byte[]> review(byte[] body) {
-        return LargeReviews.answer(body.length, () -> exchange.answer(body));
+        return large.answer(body.length, () -> exchange.answer(body));
     }
 
     Decision decide(AdmissionRequest request) {

@@ -64,6 +64,13 @@ public interface S3JarsConfig {
     }
 
     interface Limits {
+        /**
+         * Reviews over 64 KiB answered per second ({@code S3JARS_LIMITS_LARGE_REVIEWS_PER_SECOND}), in
+         * bursts of twice that; more are refused with 503 unread. Real pods' reviews are far smaller.
+         */
+        @WithDefault("1")
+        double largeReviewsPerSecond();
+
         /** Containers, initContainers and ephemeralContainers of a pod together ({@code S3JARS_LIMITS_MAX_CONTAINERS}). */
         @WithDefault("64")
         int maxContainers();

@@ -105,6 +105,7 @@ class ValidatePodUpdatesTest {
                 .withMapping(S3JarsConfig.class).withSources(new PropertiesConfigSource(Map.of(), "test", 100)).build()
                 .getConfigMapping(S3JarsConfig.class);
         return new ValidateEndpoint(store, config, view(), ENGINE,
-                new AdmissionLog(new AdmissionMetrics(new io.micrometer.core.instrument.simple.SimpleMeterRegistry())));
+                new AdmissionLog(new AdmissionMetrics(new io.micrometer.core.instrument.simple.SimpleMeterRegistry())),
+                new LargeReviews(1, 3 * 1024 * 1024, System::nanoTime));
     }
 }
