@@ -4,6 +4,7 @@ import io.quarkus.vertx.http.runtime.VertxHttpConfig;
 import io.s3jars.admission.Refusals.Refusal;
 import io.s3jars.config.S3JarsConfig;
 import io.smallrye.mutiny.Uni;
+import jakarta.inject.Inject;
 import jakarta.inject.Singleton;
 import java.util.concurrent.ArrayBlockingQueue;
 import java.util.concurrent.ExecutorService;
@@ -37,6 +38,7 @@ public class LargeReviews {
     private double tokens;
     private long refilledAt;
 
+    @Inject
     LargeReviews(S3JarsConfig config, VertxHttpConfig http) {
         this(config.limits().largeReviewsPerSecond(), http.limits().maxBodySize().map(s -> s.asLongValue())
                 .orElse(Long.MAX_VALUE), System::nanoTime);
