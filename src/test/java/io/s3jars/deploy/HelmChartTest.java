@@ -249,6 +249,19 @@ class HelmChartTest {
         assertThatThrownBy(() -> Rendered.chart(Map.of("nodeAgent.enabeld", "true"))).hasMessageContaining("enabeld");
     }
 
+    /**
+     * The `helm test` pod. helm-java's template leaves hooks out, so its source is read; `helm lint`
+     * (above, strict) renders it with the rest.
+     */
+    @Test
+    void helmTestPostsAReviewToTheServiceWithTheCertificatesCa() throws Exception {
+        String test = java.nio.file.Files.readString(Rendered.CHART.resolve("templates/tests/admission-test.yaml"));
+        assertThat(test).contains("helm.sh/hook: test",
+                "https://{{ include \"s3jars.fullname\" . }}.{{ .Release.Namespace }}.svc:{{ .Values.service.port }}/mutate",
+                "--cacert /etc/s3jars/tls/ca.crt", "grep -q '\"uid\":\"helm-test-1\"'", "grep -q '\"allowed\":true'",
+                "--fail", "secretName: {{ .Values.certs.secretName }}", "runAsNonRoot: true");
+    }
+
     @Test
     void switchingBaselineOffDropsItsWebhookAndTellsTheApp() {
         Rendered off = Rendered.chart(Map.of("webhook.guard.baseline", "false"));
