@@ -20,6 +20,7 @@ class BodyDeadline {
 
     static final long BODY_DEADLINE_MILLIS = 10_000;
     static final String[] ADMISSION_PATHS = {"/mutate", "/validate"};
+    static final String RATIONED_PATH = "/mutate";
 
     private final AdmissionLog log;
     private final LargeReviews large;
@@ -52,7 +53,18 @@ class BodyDeadline {
                     .end("expected Content-Type " + MediaType.APPLICATION_JSON + ", got none");
             return;
         }
-        if (!large.admit(contentLength(context))) {
+        long length = contentLength(context);
+        if (length < 0) {
+            // The API server always sends Content-Length; a length-less body could only dodge the ration.
+            log.badRequest(path, "no Content-Length");
+            context.response().setStatusCode(411).putHeader(HttpHeaders.CONTENT_TYPE, "text/plain; charset=utf-8")
+                    .putHeader(HttpHeaders.CONNECTION, "close").end("Content-Length is required")
+                    .onComplete(done -> context.request().connection().close());
+            return;
+        }
+        // /mutate only: a refused mutation leaves a pod without s3jars' mounts, never with more
+        // access; the guard on /validate must judge every pod, whatever its size.
+        if (RATIONED_PATH.equals(path) && !large.admit(length)) {
             log.badRequest(path, large.refusal() + "; refused unread");
             context.response().setStatusCode(503).putHeader(HttpHeaders.CONTENT_TYPE, "text/plain; charset=utf-8")
                     .putHeader(HttpHeaders.CONNECTION, "close").end(large.refusal())

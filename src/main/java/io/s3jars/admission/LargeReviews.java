@@ -17,10 +17,12 @@ import java.util.function.Supplier;
 /**
  * Reviews over {@link #INLINE_BYTES}. Real pods' reviews are a few KiB and are answered on the
  * event loop. A larger one can only be a tenant's outsized pod (up to 3 MiB, milliseconds of work
- * and megabytes of garbage each), so such reviews are rationed (a token bucket of
+ * and megabytes of garbage each), so such reviews are answered on one thread of their own with a
+ * short queue, never on the event loop, and on {@code /mutate} they are rationed (a token bucket of
  * {@code s3jars.limits.large-reviews-per-second}, bursts of twice that), refused with 503 before
- * their body is read when over (the API server then applies the webhook's failurePolicy to that
- * pod alone), and answered on one thread of their own with a short queue, never on the event loop.
+ * their body is read when over: the API server then applies the webhook's failurePolicy to that pod
+ * alone, and a pod that s3jars does not mutate gets no bucket. {@code /validate} is never rationed:
+ * the guard judges every pod.
  * Measured in docs/performance.md ("The hostile mix").
  */
 @Singleton
@@ -45,6 +47,9 @@ public class LargeReviews {
     }
 
     LargeReviews(double perSecond, long maxBody, LongSupplier nanoTime) {
+        if (!(perSecond > 0)) {
+            throw new IllegalArgumentException("S3JARS_LIMITS_LARGE_REVIEWS_PER_SECOND must be above 0, not " + perSecond);
+        }
         this.perSecond = perSecond;
         this.burst = Math.max(1, 2 * perSecond);
         this.maxBody = maxBody;
@@ -92,7 +97,8 @@ public class LargeReviews {
                 thread.execute(() -> {
                     try {
                         emitter.complete(answer.get());
-                    } catch (RuntimeException e) {
+                    } catch (Throwable e) {
+                        // An Error too: the caller must get an answer, and this thread must live on.
                         emitter.fail(e);
                     }
                 });

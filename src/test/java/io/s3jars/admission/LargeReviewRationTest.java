@@ -47,4 +47,16 @@ class LargeReviewRationTest {
         assertThat(refused.body()).contains("reviews over 64 KiB a second");
         assertThat(client.post(mutate, "application/json", small).statusCode()).isEqualTo(200);
     }
+
+    @Test
+    void aBodyWithoutContentLengthGets411() throws Exception {
+        java.net.http.HttpClient http = java.net.http.HttpClient.newBuilder()
+                .sslContext(WebhookClient.trusting(LocalTlsTestResource.dir.resolve("ca.crt"))).build();
+        byte[] small = Fixtures.resource("/spark-pods/review-b-executor-1.json").getBytes(StandardCharsets.UTF_8);
+        HttpResponse<String> chunked = http.send(java.net.http.HttpRequest.newBuilder(mutate.toURI())
+                .header("Content-Type", "application/json").POST(java.net.http.HttpRequest.BodyPublishers
+                        .ofInputStream(() -> new java.io.ByteArrayInputStream(small))).build(),
+                HttpResponse.BodyHandlers.ofString());
+        assertThat(chunked.statusCode()).isEqualTo(411);
+    }
 }

@@ -30,4 +30,12 @@ class LargeReviewsTest {
         assertThat(large.admit(100_000)).as("the burst does not grow with idle time").isFalse();
         assertThat(large.refusal()).contains("at most 1.0 reviews over 64 KiB a second");
     }
+
+    @Test
+    void aRateOfZeroOrLessIsRefusedAtStart() {
+        org.assertj.core.api.Assertions.assertThatThrownBy(() -> new LargeReviews(0, MAX_BODY, now::get))
+                .hasMessage("S3JARS_LIMITS_LARGE_REVIEWS_PER_SECOND must be above 0, not 0.0");
+        org.assertj.core.api.Assertions.assertThatThrownBy(() -> new LargeReviews(Double.NaN, MAX_BODY, now::get))
+                .hasMessageContaining("must be above 0");
+    }
 }
