@@ -43,10 +43,8 @@ final class BucketMountSupervisor {
     private Instant nextStart = Instant.MIN;
     private Instant liveSince;
     private Duration backoff = FIRST_BACKOFF;
-    private int restarts;
     private boolean live;
     private String state = "new";
-    private Instant lastCheck;
 
     BucketMountSupervisor(NodeMount mount, AgentSettings settings, MountCheck check, Processes processes,
             AgentEvents events) {
@@ -73,14 +71,6 @@ final class BucketMountSupervisor {
         return live;
     }
 
-    int restarts() {
-        return restarts;
-    }
-
-    Instant lastCheck() {
-        return lastCheck;
-    }
-
     /** Whether anything is mounted at the bucket's path (live or not): the node annotation records it. */
     boolean present() {
         return process != null && process.isAlive() || check.present(mount.path());
@@ -98,7 +88,6 @@ final class BucketMountSupervisor {
         } else {
             result = check.check(mount.path());
         }
-        lastCheck = now;
         if (result.live() && process == null && settings.manageMount()) {
             // Not this agent's mount-s3: it could be another bucket's mount left at this path, so
             // it is replaced rather than trusted.
@@ -174,7 +163,6 @@ final class BucketMountSupervisor {
     }
 
     private void failed(Instant now, String why) {
-        restarts++;
         events.restarted(mount.bucket());
         nextStart = now.plus(backoff);
         become(false, why + "; restart in " + backoff.toMillis() / 1000.0 + " s");
