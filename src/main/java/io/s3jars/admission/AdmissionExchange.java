@@ -7,7 +7,7 @@ import java.util.function.Function;
 /**
  * What every admission endpoint does around its decision: parse the review or answer 400, decide,
  * log, answer. The HTTP framing around it (method, content type, body limit, deadline) belongs to
- * Quarkus REST and {@link BodyDeadline}; this class sees only the bytes of one body.
+ * Quarkus REST and {@link AdmissionGate}; this class sees only the bytes of one body.
  */
 final class AdmissionExchange {
 

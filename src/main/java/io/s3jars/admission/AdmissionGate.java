@@ -16,16 +16,17 @@ import jakarta.ws.rs.core.MediaType;
  * front of Quarkus REST, because a resource method only runs once the whole body is in.
  */
 @ApplicationScoped
-class BodyDeadline {
+class AdmissionGate {
 
     static final long BODY_DEADLINE_MILLIS = 10_000;
     static final String[] ADMISSION_PATHS = {"/mutate", "/validate"};
     static final String RATIONED_PATH = "/mutate";
+    private static final long CLOSE_AFTER_MILLIS = 1_000;
 
     private final AdmissionLog log;
     private final LargeReviews large;
 
-    BodyDeadline(AdmissionLog log, LargeReviews large) {
+    AdmissionGate(AdmissionLog log, LargeReviews large) {
         this.log = log;
         this.large = large;
     }
@@ -34,6 +35,24 @@ class BodyDeadline {
         for (String path : ADMISSION_PATHS) {
             // Before every route Quarkus adds, including Quarkus REST's.
             router.post(path).order(Integer.MIN_VALUE).handler(context -> start(path, context));
+        }
+    }
+
+    /**
+     * Answers before the body is read. With {@code close} the body is left unread and the connection
+     * closed a second later, not at once: closing a socket with unread bytes resets it, and a reset
+     * can reach the client before the answer it has not read yet.
+     */
+    private void refuse(String path, RoutingContext context, int status, String logged, String answer, boolean close) {
+        log.badRequest(path, logged);
+        var response = context.response().setStatusCode(status)
+                .putHeader(HttpHeaders.CONTENT_TYPE, Refusals.TEXT.toString());
+        if (close) {
+            response.putHeader(HttpHeaders.CONNECTION, "close").end(answer)
+                    .onComplete(done -> context.vertx().setTimer(CLOSE_AFTER_MILLIS,
+                            id -> context.request().connection().close()));
+        } else {
+            response.end(answer);
         }
     }
 
@@ -48,27 +67,20 @@ class BodyDeadline {
 
     private void start(String path, RoutingContext context) {
         if (context.request().getHeader(HttpHeaders.CONTENT_TYPE) == null) {
-            log.badRequest(path, "no Content-Type");
-            context.response().setStatusCode(415).putHeader(HttpHeaders.CONTENT_TYPE, "text/plain; charset=utf-8")
-                    .end("expected Content-Type " + MediaType.APPLICATION_JSON + ", got none");
+            refuse(path, context, 415, "no Content-Type", "expected Content-Type " + MediaType.APPLICATION_JSON
+                    + ", got none", false);
             return;
         }
         long length = contentLength(context);
         if (length < 0) {
             // The API server always sends Content-Length; a length-less body could only dodge the ration.
-            log.badRequest(path, "no Content-Length");
-            context.response().setStatusCode(411).putHeader(HttpHeaders.CONTENT_TYPE, "text/plain; charset=utf-8")
-                    .putHeader(HttpHeaders.CONNECTION, "close").end("Content-Length is required")
-                    .onComplete(done -> context.request().connection().close());
+            refuse(path, context, 411, "no Content-Length", "Content-Length is required", true);
             return;
         }
         // /mutate only: a refused mutation leaves a pod without s3jars' mounts, never with more
         // access; the guard on /validate must judge every pod, whatever its size.
         if (RATIONED_PATH.equals(path) && !large.admit(length)) {
-            log.badRequest(path, large.refusal() + "; refused unread");
-            context.response().setStatusCode(503).putHeader(HttpHeaders.CONTENT_TYPE, "text/plain; charset=utf-8")
-                    .putHeader(HttpHeaders.CONNECTION, "close").end(large.refusal())
-                    .onComplete(done -> context.request().connection().close());
+            refuse(path, context, 503, large.refusal() + "; refused unread", large.refusal(), true);
             return;
         }
         long timer = context.vertx().setTimer(BODY_DEADLINE_MILLIS, id -> {
