@@ -4,6 +4,7 @@ import io.fabric8.kubernetes.client.KubernetesClient;
 import io.s3jars.cluster.ClusterView;
 import io.s3jars.config.S3JarsConfig;
 import io.s3jars.policy.PolicyStore;
+import io.s3jars.watch.CsiVolumeController;
 import io.s3jars.watch.InformerClusterView;
 import io.s3jars.watch.NodeMountPathRecord;
 import io.s3jars.watch.PolicyConfigMapWatcher;
@@ -11,6 +12,7 @@ import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.Optional;
+import java.util.UUID;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import org.eclipse.microprofile.health.HealthCheckResponseBuilder;
@@ -34,6 +36,7 @@ final class ClusterSources implements Sources {
     private final InformerClusterView view;
     private volatile PolicyConfigMapWatcher policyWatcher;
     private volatile NodeMountPathRecord mountPaths;
+    private volatile CsiVolumeController csiVolumes;
     private ExecutorService recorder;
     private volatile Instant disconnectedSince;
 
@@ -41,7 +44,7 @@ final class ClusterSources implements Sources {
         this.client = client;
         this.config = config;
         this.clock = clock;
-        this.view = new InformerClusterView(client);
+        this.view = new InformerClusterView(client, config.csi().manageVolumes());
     }
 
     @Override
@@ -60,12 +63,29 @@ final class ClusterSources implements Sources {
         S3JarsConfig.PolicyConfigMap configMap = config.policyConfigMap();
         policyWatcher = new PolicyConfigMapWatcher(client, config.namespace(), configMap.name(), configMap.key(), store);
         policyWatcher.start();
+        S3JarsConfig.Csi csi = config.csi();
+        if (csi.manageVolumes()) {
+            csiVolumes = new CsiVolumeController(client, store, new CsiVolumeController.Settings(config.namespace(),
+                    identity(), csi.leaseName(), csi.leaseDuration(), csi.renewDeadline(), csi.retryPeriod(),
+                    csi.resync()));
+            csiVolumes.start();
+        }
         LOG.infof("cluster mode: watching ConfigMap %s/%s (key %s), nodes and namespaces", config.namespace(),
                 configMap.name(), configMap.key());
     }
 
+    /** The pod's name (its hostname) and a random part, unique even for two processes on one host, as client-go does. */
+    private static String identity() {
+        String host = Optional.ofNullable(System.getenv("HOSTNAME")).filter(h -> !h.isBlank()).orElse("s3jars");
+        return host + "_" + UUID.randomUUID();
+    }
+
     @Override
     public void stop() {
+        CsiVolumeController volumes = csiVolumes;
+        if (volumes != null) {
+            volumes.close();
+        }
         PolicyConfigMapWatcher watcher = policyWatcher;
         if (watcher != null) {
             watcher.close();
@@ -101,6 +121,14 @@ final class ClusterSources implements Sources {
         String recordProblem = mountPaths.lastProblem();
         if (recordProblem != null) {
             check.withData("nodeMountPathRecordProblem", recordProblem);
+        }
+        CsiVolumeController volumes = csiVolumes;
+        if (volumes != null) {
+            // Not a readiness gate: pods are answered whoever keeps the volumes.
+            check.withData("csiVolumesLeader", volumes.leading());
+            if (volumes.lastProblem() != null) {
+                check.withData("csiVolumesProblem", volumes.lastProblem());
+            }
         }
         return check.status(nodes && namespaces && policy && record && !staleTooLong)
                 .withData("watching", watching)

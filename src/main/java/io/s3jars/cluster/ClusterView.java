@@ -37,6 +37,16 @@ public interface ClusterView {
         public Set<String> nodeMountPaths() {
             return Set.of();
         }
+
+        @Override
+        public ClaimPresence claim(String namespace, String name) {
+            return ClaimPresence.UNKNOWN;
+        }
+
+        @Override
+        public boolean managesCsiVolumes() {
+            return false;
+        }
     };
 
     /** The Mountpoint for Amazon S3 CSI driver's name, as its {@code CSIDriver} object is called. */
@@ -62,4 +72,13 @@ public interface ClusterView {
      * ({@link NodeMountPathAnnotation}): the guard protects these as it does the policy's own.
      */
     Set<String> nodeMountPaths();
+
+    /** Whether the PersistentVolumeClaim {@code name} exists in {@code namespace}, for csi mode. */
+    ClaimPresence claim(String namespace, String name);
+
+    /**
+     * Whether s3jars' csi volume controller runs in this cluster, so a claim the policy has s3jars
+     * keep is created if it is not there yet.
+     */
+    boolean managesCsiVolumes();
 }

@@ -15,6 +15,8 @@ public final class StaticClusterView implements ClusterView {
     private final Map<String, String> podSecurityLevels;
     private final Map<String, GuardMode> guardModes;
     private final boolean csiDriver;
+    private final Optional<Set<String>> claims;
+    private final boolean managesCsiVolumes;
 
     public StaticClusterView(List<NodeSummary> nodes, Map<String, String> podSecurityLevels) {
         this(nodes, podSecurityLevels, Map.of());
@@ -27,10 +29,27 @@ public final class StaticClusterView implements ClusterView {
 
     public StaticClusterView(List<NodeSummary> nodes, Map<String, String> podSecurityLevels,
             Map<String, GuardMode> guardModes, boolean csiDriver) {
-        this.nodes = MountReadyIndex.of(nodes);
+        this(MountReadyIndex.of(nodes), podSecurityLevels, guardModes, csiDriver, Optional.empty(), false);
+    }
+
+    private StaticClusterView(MountReadyIndex nodes, Map<String, String> podSecurityLevels,
+            Map<String, GuardMode> guardModes, boolean csiDriver, Optional<Set<String>> claims,
+            boolean managesCsiVolumes) {
+        this.nodes = nodes;
         this.podSecurityLevels = Map.copyOf(podSecurityLevels);
         this.guardModes = Map.copyOf(guardModes);
         this.csiDriver = csiDriver;
+        this.claims = claims.map(Set::copyOf);
+        this.managesCsiVolumes = managesCsiVolumes;
+    }
+
+    /**
+     * This view with the claims it knows exist, as {@code namespace/name}, and whether s3jars' csi
+     * volume controller runs (for tests of csi mode; offline, claims are {@link ClaimPresence#UNKNOWN}).
+     */
+    public StaticClusterView withClaims(Set<String> namespacedClaims, boolean managesCsiVolumes) {
+        return new StaticClusterView(nodes, podSecurityLevels, guardModes, csiDriver, Optional.of(namespacedClaims),
+                managesCsiVolumes);
     }
 
     /** What a nodes file says: its nodes, and whether it holds the CSI driver's {@code CSIDriver} object. */
@@ -65,5 +84,16 @@ public final class StaticClusterView implements ClusterView {
     @Override
     public Set<String> nodeMountPaths() {
         return nodes.mountPaths();
+    }
+
+    @Override
+    public ClaimPresence claim(String namespace, String name) {
+        return claims.map(known -> known.contains(namespace + "/" + name) ? ClaimPresence.PRESENT : ClaimPresence.ABSENT)
+                .orElse(ClaimPresence.UNKNOWN);
+    }
+
+    @Override
+    public boolean managesCsiVolumes() {
+        return managesCsiVolumes;
     }
 }

@@ -43,4 +43,14 @@ public final class SwappableClusterView implements ClusterView {
     public Set<String> nodeMountPaths() {
         return current.get().nodeMountPaths();
     }
+
+    @Override
+    public ClaimPresence claim(String namespace, String name) {
+        return current.get().claim(namespace, name);
+    }
+
+    @Override
+    public boolean managesCsiVolumes() {
+        return current.get().managesCsiVolumes();
+    }
 }

@@ -40,6 +40,9 @@ public interface S3JarsConfig {
     /** Serving certificate files. */
     Tls tls();
 
+    /** csi mode's PersistentVolumes and claims, kept by cluster mode. */
+    Csi csi();
+
     /** Where the serving certificate comes from. */
     Certs certs();
 
@@ -93,6 +96,36 @@ public interface S3JarsConfig {
          */
         @WithDefault("64")
         int maxSchedulingTerms();
+    }
+
+    interface Csi {
+        /**
+         * Whether cluster mode creates and keeps the volume and claim of each bucket csi mode serves
+         * ({@code S3JARS_CSI_MANAGE_VOLUMES}); the chart sets it from {@code csi.manageVolumes}. Both this
+         * and the policy's {@code defaults.csi.manageVolumes} must be true.
+         */
+        @WithDefault("true")
+        boolean manageVolumes();
+
+        /** The Lease in {@link #namespace()} that lets one replica at a time write volumes and claims. */
+        @WithDefault("s3jars-csi-volumes")
+        String leaseName();
+
+        /** How long a replica holds the Lease without renewing it; another one takes over after that. */
+        @WithDefault("15s")
+        Duration leaseDuration();
+
+        /** How long the holder keeps trying to renew before it stops writing; shorter than the lease. */
+        @WithDefault("10s")
+        Duration renewDeadline();
+
+        /** How often replicas try to take or renew the Lease. */
+        @WithDefault("2s")
+        Duration retryPeriod();
+
+        /** How often every volume and claim is compared with the policy even when nothing changed. */
+        @WithDefault("5m")
+        Duration resync();
     }
 
     interface Tls {

@@ -30,7 +30,7 @@ final class ModeSelection {
     }
 
     static Checked<InjectionPlan> plan(SparkPod pod, String namespace, List<Bucket> buckets, Defaults defaults,
-            ClusterView cluster) {
+            ClusterView cluster, CsiClaims claims) {
         List<BucketMount> mounts = layout(buckets, defaults);
         Optional<String> clash = BucketMount.nameClash(mounts);
         if (clash.isPresent()) {
@@ -47,7 +47,7 @@ final class ModeSelection {
         Requested asked = requested.value();
         List<String> warnings = new ArrayList<>(asked.warnings());
         return switch (asked.mode()) {
-            case AUTO -> auto(pod, namespace, buckets, mounts, defaults, cluster, warnings);
+            case AUTO -> auto(pod, namespace, buckets, mounts, defaults, cluster, claims, warnings);
             case HOSTPATH -> {
                 NodeFit fit = NodeFit.of(pod, buckets, cluster);
                 if (fit.problem().isEmpty() && fit.readyNodes() == 0) {
@@ -66,15 +66,18 @@ final class ModeSelection {
     /**
      * The first mode of the policy's {@code autoOrder} this pod can have: hostpath when a Ready,
      * schedulable node it tolerates carries every bucket's mount; csi when every bucket declares csi
-     * and the CSI driver runs in the cluster; sidecar always. Where the namespace enforces Pod
+     * and the CSI driver runs in the cluster, unless a claim is known to be missing; sidecar always. Where the namespace enforces Pod
      * Security baseline or restricted, only csi can be served, so hostpath and sidecar are passed
      * over when csi can be had. The reason says why each mode before the chosen one was not.
      */
     private static Checked<InjectionPlan> auto(SparkPod pod, String namespace, List<Bucket> buckets,
-            List<BucketMount> mounts, Defaults defaults, ClusterView cluster, List<String> warnings) {
+            List<BucketMount> mounts, Defaults defaults, ClusterView cluster, CsiClaims claims, List<String> warnings) {
         NodeFit fit = NodeFit.of(pod, buckets, cluster);
         boolean declared = buckets.stream().allMatch(b -> b.csi().declared());
-        boolean csiPossible = declared && cluster.csiDriverInstalled();
+        Optional<String> noCsi = !declared ? Optional.of("")
+                : !cluster.csiDriverInstalled() ? Optional.of("the CSI driver " + ClusterView.CSI_DRIVER + " is not installed")
+                : claims.missing(buckets);
+        boolean csiPossible = noCsi.isEmpty();
         Optional<String> level = cluster.podSecurityLevel(namespace)
                 .filter(MutationEngine.LEVELS_WITHOUT_HOSTPATH_OR_PRIVILEGED::contains);
         boolean onlyCsiServes = level.isPresent() && csiPossible && defaults.autoOrder().contains(Mode.CSI);
@@ -88,8 +91,7 @@ final class ModeSelection {
                 case HOSTPATH -> fit.problem().isPresent() || fit.readyNodes() == 0 ? Optional.of(fit.problem()
                         .orElseGet(() -> "no Ready, schedulable node the pod tolerates carries " + fit.where()))
                         : Optional.empty();
-                case CSI -> csiPossible ? Optional.empty() : Optional.of(declared ? "the CSI driver "
-                        + ClusterView.CSI_DRIVER + " is not installed" : "");
+                case CSI -> noCsi;
                 case SIDECAR -> Optional.empty();
                 case AUTO -> throw new IllegalStateException("autoOrder holds concrete modes only");
             };

@@ -69,6 +69,10 @@ public final class MutationEngine {
             if (podSecurity.isPresent()) {
                 return podSecurity.get();
             }
+            Optional<Decision.Deny> noClaim = missingClaimDenial(namespace, policy.get(), cluster, plan.value());
+            if (noClaim.isPresent()) {
+                return noClaim.get();
+            }
             return inject(plan.value(), podJson, limits);
         } catch (MalformedPod e) {
             return new Decision.Deny(DenyCode.INVALID, "s3jars cannot read the pod: " + e.getMessage(), List.of());
@@ -111,7 +115,8 @@ public final class MutationEngine {
         if (buckets.isDenied()) {
             return buckets.asDenied();
         }
-        return ModeSelection.plan(pod, namespace, buckets.value(), policy.defaults(), cluster);
+        return ModeSelection.plan(pod, namespace, buckets.value(), policy.defaults(), cluster,
+                new CsiClaims(namespace, policy, cluster));
     }
 
     /** The fold: every step of the plan's mode, in order, on one working copy of the pod. */
@@ -150,6 +155,18 @@ public final class MutationEngine {
                 + plan.mode().label() + " mode. Use csi mode (annotation " + PodContract.MODE + ": csi, where the"
                 + " policy allows it), label the namespace pod-security.kubernetes.io/enforce=privileged, or run the"
                 + " job in a namespace that allows it.", plan.bucketNames()));
+    }
+
+    /** A csi plan whose claim is missing in the namespace, and will not be created, would leave the pod Pending. */
+    private static Optional<Decision.Deny> missingClaimDenial(String namespace, PolicySnapshot policy,
+            ClusterView cluster, InjectionPlan plan) {
+        return switch (plan.mode()) {
+            case CSI -> new CsiClaims(namespace, policy, cluster)
+                    .missing(plan.mounts().stream().map(BucketMount::bucket).toList())
+                    .map(why -> new Decision.Deny(DenyCode.INVALID, "csi mode cannot serve this pod: " + why,
+                            plan.bucketNames()));
+            case HOSTPATH, SIDECAR, AUTO -> Optional.empty();
+        };
     }
 
     /** The plan carried out on the pod, answered as a patch within the patch limit. */

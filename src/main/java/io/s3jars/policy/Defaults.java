@@ -12,6 +12,9 @@ import java.util.List;
  *                           every container except {@code excludeContainers} does
  * @param excludeContainers  sidecars of other webhooks that never receive the mount
  * @param autoOrder          the modes {@code auto} tries, in order; the first one the pod can have wins
+ * @param manageCsiVolumes   {@code csi.manageVolumes}: whether cluster mode creates and keeps the
+ *                           PersistentVolume and claim of each bucket csi mode serves, in each
+ *                           namespace granted it (see {@code io.s3jars.volumes.WantedVolumes})
  */
 public record Defaults(
         Mode mode,
@@ -20,7 +23,8 @@ public record Defaults(
         List<String> sparkContainers,
         List<String> excludeContainers,
         Sidecar sidecar,
-        List<Mode> autoOrder) {
+        List<Mode> autoOrder,
+        boolean manageCsiVolumes) {
 
     /** hostpath when a node serves the pod, else csi when the buckets declare it and the driver runs, else sidecar. */
     public static final List<Mode> AUTO_ORDER = List.of(Mode.HOSTPATH, Mode.CSI, Mode.SIDECAR);
@@ -29,10 +33,10 @@ public record Defaults(
         autoOrder = List.copyOf(autoOrder);
     }
 
-    /** Settings with the default order for auto. */
+    /** Settings with the default order for auto, and csi volumes managed. */
     public Defaults(Mode mode, String mountPath, boolean allowModeOverride, List<String> sparkContainers,
             List<String> excludeContainers, Sidecar sidecar) {
-        this(mode, mountPath, allowModeOverride, sparkContainers, excludeContainers, sidecar, AUTO_ORDER);
+        this(mode, mountPath, allowModeOverride, sparkContainers, excludeContainers, sidecar, AUTO_ORDER, true);
     }
 
     public static final List<String> SPARK_CONTAINERS =

@@ -31,7 +31,8 @@ public final class PolicyParser {
     private static final Set<String> GUARD = Set.of("allowedHostPaths");
     private static final Set<String> ALLOWED_HOST_PATH = Set.of("pathPrefix", "readOnly");
     private static final Set<String> DEFAULTS = Set.of("mode", "mountPath", "allowModeOverride", "sparkContainers",
-            "excludeContainers", "sidecar", "autoOrder");
+            "excludeContainers", "sidecar", "autoOrder", "csi");
+    private static final Set<String> CSI_DEFAULTS = Set.of("manageVolumes");
     private static final Set<String> SIDECAR = Set.of("image", "imagePullPolicy", "nativeSidecar", "uid", "gid",
             "allowRootSidecar", "cacheSizeMiB", "resources");
     /** 1 TiB: far beyond a node's spare disk for one pod's jar cache, so a larger value is a typo. */
@@ -152,7 +153,8 @@ public final class PolicyParser {
         if (f.has("autoOrder") && !autoOrder.contains(Mode.SIDECAR)) {
             f.error("autoOrder", "must include sidecar, the one mode that needs nothing of the cluster");
         }
-        return new Defaults(mode, mountPath, override, spark, exclude, sidecar, autoOrder);
+        boolean manageCsiVolumes = f.object("csi", CSI_DEFAULTS).flatMap(c -> c.bool("manageVolumes")).orElse(true);
+        return new Defaults(mode, mountPath, override, spark, exclude, sidecar, autoOrder, manageCsiVolumes);
     }
 
     /**

@@ -91,6 +91,21 @@ public final class PolicySnapshot {
     }
 
     /**
+     * Buckets granted to every service account of {@code namespace}: bindings without
+     * {@code serviceAccounts}. Only these may get a claim s3jars keeps in the namespace, since every
+     * pod of a namespace can mount its claims.
+     */
+    public SortedSet<String> bucketsForEveryServiceAccount(String namespace) {
+        TreeSet<String> granted = new TreeSet<>();
+        for (Binding binding : bindingsFor(namespace)) {
+            if (binding.serviceAccounts().isEmpty()) {
+                granted.addAll(binding.buckets());
+            }
+        }
+        return granted;
+    }
+
+    /**
      * The service accounts the bindings of {@code namespace} are restricted to, for a denial that
      * tells a pod of another service account why it got nothing; empty when no binding names the
      * namespace.

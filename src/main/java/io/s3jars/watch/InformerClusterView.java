@@ -3,7 +3,9 @@ package io.s3jars.watch;
 import io.fabric8.kubernetes.api.model.HasMetadata;
 import io.fabric8.kubernetes.api.model.Namespace;
 import io.fabric8.kubernetes.api.model.Node;
+import io.fabric8.kubernetes.api.model.PersistentVolumeClaim;
 import io.fabric8.kubernetes.api.model.storage.CSIDriver;
+import io.s3jars.cluster.ClaimPresence;
 import io.fabric8.kubernetes.client.KubernetesClient;
 import io.fabric8.kubernetes.client.WatcherException;
 import io.fabric8.kubernetes.client.informers.ResourceEventHandler;
@@ -36,8 +38,15 @@ public final class InformerClusterView implements ClusterView, AutoCloseable {
     private final SharedIndexInformer<Node> nodes;
     private final SharedIndexInformer<Namespace> namespaces;
     private final SharedIndexInformer<CSIDriver> csiDriver;
+    private final SharedIndexInformer<PersistentVolumeClaim> claims;
+    private final boolean managesCsiVolumes;
 
-    public InformerClusterView(KubernetesClient client) {
+    /**
+     * @param managesCsiVolumes whether this installation runs the csi volume controller
+     *                          ({@code S3JARS_CSI_MANAGE_VOLUMES})
+     */
+    public InformerClusterView(KubernetesClient client, boolean managesCsiVolumes) {
+        this.managesCsiVolumes = managesCsiVolumes;
         this.nodes = client.nodes().runnableInformer(0);
         nodes.itemStore(new ReducedStateItemStore<>(ReducedStateItemStore.NAME_KEY_STATE, Node.class,
                 client.getKubernetesSerialization(), "metadata.labels", "spec.unschedulable", "spec.taints",
@@ -53,6 +62,12 @@ public final class InformerClusterView implements ClusterView, AutoCloseable {
         // it is known, auto does not choose csi.
         this.csiDriver = client.storage().v1().csiDrivers().withName(CSI_DRIVER).runnableInformer(0);
         csiDriver.exceptionHandler(InformerClusterView::retry);
+        // Claims by namespace and name only, for csi mode's missing-claim denial; not a readiness gate
+        // either: until listed, no pod is refused for a missing claim.
+        this.claims = client.persistentVolumeClaims().inAnyNamespace().runnableInformer(0);
+        claims.itemStore(new ReducedStateItemStore<>(ReducedStateItemStore.NAME_KEY_STATE, PersistentVolumeClaim.class,
+                client.getKubernetesSerialization(), "metadata.name"));
+        claims.exceptionHandler(InformerClusterView::retry);
     }
 
     /** Starts the informers; they list, then watch, and reconnect on their own. */
@@ -60,6 +75,7 @@ public final class InformerClusterView implements ClusterView, AutoCloseable {
         nodes.start();
         namespaces.start();
         csiDriver.start();
+        claims.start();
     }
 
     public boolean nodesSynced() {
@@ -94,6 +110,7 @@ public final class InformerClusterView implements ClusterView, AutoCloseable {
         nodes.close();
         namespaces.close();
         csiDriver.close();
+        claims.close();
     }
 
     @Override
@@ -174,5 +191,18 @@ public final class InformerClusterView implements ClusterView, AutoCloseable {
     @Override
     public Set<String> nodeMountPaths() {
         return index.mountPaths();
+    }
+
+    @Override
+    public ClaimPresence claim(String namespace, String name) {
+        if (!claims.hasSynced()) {
+            return ClaimPresence.UNKNOWN;
+        }
+        return claims.getStore().getByKey(namespace + "/" + name) != null ? ClaimPresence.PRESENT : ClaimPresence.ABSENT;
+    }
+
+    @Override
+    public boolean managesCsiVolumes() {
+        return managesCsiVolumes;
     }
 }

@@ -45,7 +45,7 @@ class PolicyParserTest {
                 buckets: [{name: jars, regoin: us-west-2}]
                 bindings: [{namespaces: [a], buckets: [jars], namespace: b}]
                 """)).contains(
-                "defaults.mountpath is not a known field (known: allowModeOverride, autoOrder, excludeContainers, mode, mountPath,"
+                "defaults.mountpath is not a known field (known: allowModeOverride, autoOrder, csi, excludeContainers, mode, mountPath,"
                         + " sidecar, sparkContainers)",
                 "defaults.sidecar.imge is not a known field (known: allowRootSidecar, cacheSizeMiB, gid, image,"
                         + " imagePullPolicy, nativeSidecar, resources, uid)",
@@ -427,6 +427,17 @@ class PolicyParserTest {
         assertThat(policy.bucket("libs").orElseThrow().csi().claimName()).isEqualTo("shared-libs");
         assertThat(errors(HEADER + "buckets: [{name: jars, csi: {claimName: Bad_Name}}]\n"))
                 .anyMatch(e -> e.startsWith("buckets[0].csi.claimName"));
+    }
+
+    @Test
+    void csiVolumesAreManagedUnlessThePolicyTurnsItOff() {
+        assertThat(valid(HEADER + "defaults: {mode: csi, allowModeOverride: false}\nbuckets: [{name: jars}]\n")
+                .defaults().manageCsiVolumes()).isTrue();
+        assertThat(valid(HEADER + "defaults: {mode: csi, allowModeOverride: false, csi: {manageVolumes: false}}\n"
+                + "buckets: [{name: jars}]\n").defaults().manageCsiVolumes()).isFalse();
+        assertThat(errors(HEADER + "defaults: {csi: {manageVolumes: 'no', manage: true}}\nbuckets: [{name: jars}]\n"))
+                .anyMatch(e -> e.startsWith("defaults.csi.manageVolumes"))
+                .contains("defaults.csi.manage is not a known field (known: manageVolumes)");
     }
 
     @Test

@@ -47,7 +47,7 @@ class ApiServerOutageTest {
         client.nodes().resource(node("n1", READY)).create();
 
         PolicyStore store = new PolicyStore();
-        InformerClusterView view = new InformerClusterView(client);
+        InformerClusterView view = new InformerClusterView(client, false);
         PolicyConfigMapWatcher watcher = new PolicyConfigMapWatcher(client, "s3jars-system", "s3jars-policy",
                 "policy.yaml", store);
         try {

@@ -51,6 +51,16 @@ public final class Clusters {
             public java.util.Set<String> nodeMountPaths() {
                 return nodes.nodeMountPaths();
             }
+
+            @Override
+            public io.s3jars.cluster.ClaimPresence claim(String namespace, String name) {
+                return nodes.claim(namespace, name);
+            }
+
+            @Override
+            public boolean managesCsiVolumes() {
+                return nodes.managesCsiVolumes();
+            }
         };
     }
 }

@@ -31,7 +31,7 @@ class FirstListFailureTest {
                     .withData(Map.of("policy.yaml", Fixtures.resource("/policy/test-policy.yaml"))).build()).create();
             api.closeGate("/api/v1/nodes").closeGate("/api/v1/namespaces/s3jars-system/configmaps");
             PolicyStore store = new PolicyStore();
-            try (InformerClusterView view = new InformerClusterView(client);
+            try (InformerClusterView view = new InformerClusterView(client, false);
                     PolicyConfigMapWatcher watcher = new PolicyConfigMapWatcher(client, "s3jars-system", "s3jars-policy",
                             "policy.yaml", store)) {
                 view.start();

@@ -38,7 +38,7 @@ class InformerClusterViewTest {
     @BeforeEach
     void start() {
         client.nodes().resource(node("n1", Map.of("kubernetes.io/os", "linux"))).create();
-        view = new InformerClusterView(client);
+        view = new InformerClusterView(client, false);
         assertThat(view.nodesSynced()).isFalse();
         view.start();
         await().atMost(Duration.ofSeconds(5)).until(() -> view.nodesSynced() && view.namespacesSynced());

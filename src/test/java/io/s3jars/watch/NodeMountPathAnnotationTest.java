@@ -41,7 +41,7 @@ class NodeMountPathAnnotationTest {
             PolicyStore store = new PolicyStore();
             store.offer(Fixtures.resource("/policy/test-policy.yaml"), "policy without /mnt/retired-jars");
             assertThat(store.nodeMountPathsSinceStart()).doesNotContain("/mnt/retired-jars");
-            try (InformerClusterView view = new InformerClusterView(client)) {
+            try (InformerClusterView view = new InformerClusterView(client, false)) {
                 view.start();
                 await().atMost(Duration.ofSeconds(5)).until(view::nodesSynced);
                 assertThat(view.nodeMountPaths()).containsExactlyInAnyOrder("/mnt/retired-jars", "/mnt/s3");
@@ -59,7 +59,7 @@ class NodeMountPathAnnotationTest {
                 .withAnnotations(Map.of(NodeMountPathAnnotation.KEY, "/mnt/a")).endMetadata().build()).create();
         client.nodes().resource(new NodeBuilder().withNewMetadata().withName("n2")
                 .withAnnotations(Map.of(NodeMountPathAnnotation.KEY, "/mnt/a\n/mnt/b")).endMetadata().build()).create();
-        try (InformerClusterView view = new InformerClusterView(client)) {
+        try (InformerClusterView view = new InformerClusterView(client, false)) {
             view.start();
             await().atMost(Duration.ofSeconds(5)).until(() -> view.nodeMountPaths().equals(Set.of("/mnt/a", "/mnt/b")));
             client.nodes().withName("n2").edit(n -> new NodeBuilder(n).editMetadata()
