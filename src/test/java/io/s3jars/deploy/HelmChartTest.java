@@ -128,8 +128,9 @@ class HelmChartTest {
 
     /**
      * RBAC is exactly what the code calls: informers list and watch (nodes, namespaces, the policy
-     * ConfigMap by a metadata.name field selector), Events are created, the Secret is created,
-     * read and replaced, and the webhook configurations are read and patched (fabric8's edit()).
+     * ConfigMap by a metadata.name field selector; claims), Events are created, the Secret is created,
+     * read and replaced, the webhook configurations are read and patched (fabric8's edit()), and the csi
+     * volume controller keeps volumes and claims under its Lease.
      */
     @Test
     void rbacGrantsExactlyTheCallsTheWebhookMakes() {
@@ -138,22 +139,29 @@ class HelmChartTest {
                 "[] [nodes] [list, watch] []",
                 "[] [namespaces] [list, watch] []",
                 "[storage.k8s.io] [csidrivers] [list, watch] [s3.csi.aws.com]",
+                "[] [persistentvolumeclaims] [list, watch] []",
+                "[] [persistentvolumes] [list, watch, create, update, delete] []",
+                "[] [persistentvolumeclaims] [create, update, delete] []",
+                "[] [events] [create] []",
                 "[admissionregistration.k8s.io] [mutatingwebhookconfigurations, validatingwebhookconfigurations]"
                         + " [get, patch] [s3jars]");
         assertThat(rules(r.one(Role.class).getRules())).containsExactly(
                 "[] [configmaps] [list, watch] [s3jars-policy]",
                 "[] [configmaps] [get, list, watch, update] [s3jars-node-mount-paths]",
                 "[] [events] [create] []",
+                "[coordination.k8s.io] [leases] [create] []",
+                "[coordination.k8s.io] [leases] [get, update, patch] [s3jars-csi-volumes]",
                 "[] [secrets] [create] []",
                 "[] [secrets] [get, update] [s3jars-tls]");
 
         Rendered other = Rendered.chart(Map.of("policy.create", "false", "policy.existingConfigMap", "my-policy",
                 "certs.secretName", "my-tls", "webhook.name", "my-webhook", "webhook.guard.enabled", "false",
-                "webhook.policyValidation.enabled", "false"));
+                "webhook.policyValidation.enabled", "false", "csi.manageVolumes", "false"));
         assertThat(rules(other.one(ClusterRole.class).getRules())).containsExactly(
                 "[] [nodes] [list, watch] []",
                 "[] [namespaces] [list, watch] []",
                 "[storage.k8s.io] [csidrivers] [list, watch] [s3.csi.aws.com]",
+                "[] [persistentvolumeclaims] [list, watch] []",
                 "[admissionregistration.k8s.io] [mutatingwebhookconfigurations] [get, patch] [my-webhook]");
         assertThat(rules(other.one(Role.class).getRules())).containsExactly(
                 "[] [configmaps] [list, watch] [my-policy]",
@@ -162,13 +170,18 @@ class HelmChartTest {
                 "[] [secrets] [create] []",
                 "[] [secrets] [get, update] [my-tls]");
 
-        Rendered files = Rendered.chart(Map.of("certs.mode", "cert-manager"));
+        Rendered files = Rendered.chart(Map.of("certs.mode", "cert-manager", "csi.manageVolumes", "false"));
         assertThat(rules(files.one(ClusterRole.class).getRules())).containsExactly(
                 "[] [nodes] [list, watch] []", "[] [namespaces] [list, watch] []",
-                "[storage.k8s.io] [csidrivers] [list, watch] [s3.csi.aws.com]");
+                "[storage.k8s.io] [csidrivers] [list, watch] [s3.csi.aws.com]",
+                "[] [persistentvolumeclaims] [list, watch] []");
         assertThat(rules(files.one(Role.class).getRules())).containsExactly(
                 "[] [configmaps] [list, watch] [s3jars-policy]",
                 "[] [configmaps] [get, list, watch, update] [s3jars-node-mount-paths]", "[] [events] [create] []");
+        assertThat(files.one(Deployment.class).getSpec().getTemplate().getSpec().getContainers().get(0).getEnv())
+                .anyMatch(e -> e.getName().equals("S3JARS_CSI_MANAGE_VOLUMES") && e.getValue().equals("false"));
+        assertThat(r.one(Deployment.class).getSpec().getTemplate().getSpec().getContainers().get(0).getEnv())
+                .noneMatch(e -> e.getName().equals("S3JARS_CSI_MANAGE_VOLUMES"));
     }
 
     /** The values schema: a misspelt key is an error at install, not a setting silently ignored. */
