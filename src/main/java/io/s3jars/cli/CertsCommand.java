@@ -33,7 +33,8 @@ import picocli.CommandLine.Option;
  * under the output folder: the manifests themselves are never edited, so a private key never
  * lands in a folder under version control.
  */
-@Command(name = "certs", mixinStandardHelpOptions = true, sortOptions = false,
+@Command(name = "certs", mixinStandardHelpOptions = true, versionProvider = Version.class,
+        sortOptions = false,
         description = "Make a CA and a serving certificate for the webhook, for manifests without cert-manager.",
         footer = "Exit status: 0 written, 2 bad input or an unwritable folder.")
 public final class CertsCommand implements Callable<Integer> {

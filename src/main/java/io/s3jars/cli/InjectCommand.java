@@ -38,7 +38,8 @@ import picocli.CommandLine.Option;
  * template (Deployment, StatefulSet, DaemonSet, ReplicaSet, Job, CronJob), whose template is
  * injected as the pods it creates would be. Everything else is printed unchanged.
  */
-@Command(name = "inject", mixinStandardHelpOptions = true, sortOptions = false,
+@Command(name = "inject", mixinStandardHelpOptions = true, versionProvider = Version.class,
+        sortOptions = false,
         description = "Show what s3jars does to the pods of a file, without a cluster.",
         footer = "Exit status: 0 allowed (patched or unchanged), 3 a pod is denied, 2 bad input.")
 public final class InjectCommand implements Callable<Integer> {
@@ -73,9 +74,15 @@ public final class InjectCommand implements Callable<Integer> {
     @Option(names = "--patch", description = "Print the JSON Patch instead of the object (a single object only).")
     boolean patchOnly;
 
+    @Option(names = "--diff", description = "Print a unified diff of each object instead of the object, for review"
+            + " in CI.")
+    boolean diff;
+
     @Option(names = {"-v", "--verbose"}, description = "Also say, for each pod, the mode chosen and why.")
     boolean verbose;
 
+    /** Set once the input is read: JSON input is answered in JSON. */
+    private boolean jsonInput;
     private final InputStream stdin;
     private final PrintStream out;
     private final PrintStream err;
@@ -108,6 +115,10 @@ public final class InjectCommand implements Callable<Integer> {
             err.println("cannot read the nodes file " + nodes + ": " + e.getMessage());
             return ExitCodes.BAD_INPUT;
         }
+        if (patchOnly && diff) {
+            err.println("--patch and --diff print different things; choose one");
+            return ExitCodes.BAD_INPUT;
+        }
         if (patchOnly && documents.size() != 1) {
             err.println("--patch needs a single object; " + label() + " holds " + documents.size());
             return ExitCodes.BAD_INPUT;
@@ -117,17 +128,37 @@ public final class InjectCommand implements Callable<Integer> {
         List<String> printed = new ArrayList<>();
         boolean denied = false;
         for (JsonNode document : documents) {
+            JsonNode before = document.deepCopy();
             Injector.Result result = injector.inject(document);
             denied |= result.denied();
             try {
-                printed.add(patchOnly ? JSON.writerWithDefaultPrettyPrinter().writeValueAsString(result.patch()) + "\n"
-                        : YAML.writeValueAsString(result.document()));
+                if (patchOnly) {
+                    printed.add(JSON.writerWithDefaultPrettyPrinter().writeValueAsString(result.patch()) + "\n");
+                } else if (diff) {
+                    printed.add(ObjectDiff.unified(objectName(before), write(before), write(result.document())));
+                } else {
+                    printed.add(write(result.document()));
+                }
             } catch (JsonProcessingException e) {
                 throw new IllegalStateException("cannot write the result", e);
             }
         }
-        out.print(String.join("---\n", printed));
+        out.print(String.join(patchOnly || diff || jsonInput ? "" : "---\n", printed));
         return denied ? ExitCodes.DENIED : ExitCodes.OK;
+    }
+
+    /** JSON in, JSON out (one pretty-printed object after another, as kubectl reads them); YAML otherwise. */
+    private String write(JsonNode document) throws JsonProcessingException {
+        return jsonInput ? JSON.writerWithDefaultPrettyPrinter().writeValueAsString(document) + "\n"
+                : YAML.writeValueAsString(document);
+    }
+
+    private static String objectName(JsonNode document) {
+        JsonNode metadata = document.path("request").isObject() ? document.path("request").path("object").path("metadata")
+                : document.path("metadata");
+        String name = metadata.path("name").asText(metadata.path("generateName").asText("(no name)"));
+        String kind = document.path("request").isObject() ? "AdmissionReview" : document.path("kind").asText("object");
+        return kind + " " + name;
     }
 
     private Optional<PolicySnapshot> readPolicy() {
@@ -157,6 +188,7 @@ public final class InjectCommand implements Callable<Integer> {
         } catch (IOException e) {
             throw new InputProblem("cannot read " + label() + ": " + e.getMessage());
         }
+        jsonInput = isJson(content);
         List<JsonNode> documents = new ArrayList<>();
         try (JsonParser parser = YAML.getFactory().createParser(content)) {
             while (parser.nextToken() != null) {
@@ -174,6 +206,23 @@ public final class InjectCommand implements Callable<Integer> {
             throw new InputProblem(label() + " holds no object");
         }
         return documents;
+    }
+
+    /**
+     * Whether the input is JSON: one or more JSON values and nothing else, as {@code kubectl get -o
+     * json} writes them. YAML that holds JSON documents between {@code ---} lines is YAML.
+     */
+    private static boolean isJson(byte[] content) {
+        try (JsonParser parser = JSON.getFactory().createParser(content)) {
+            boolean any = false;
+            while (parser.nextToken() != null) {
+                parser.skipChildren();
+                any = true;
+            }
+            return any;
+        } catch (IOException notJson) {
+            return false;
+        }
     }
 
     /**

@@ -6,7 +6,7 @@ import java.util.concurrent.Callable;
 import picocli.CommandLine.Command;
 
 /** {@code node-agent}: the per-node agent that mounts the policy's buckets and labels its node (docs/node-agent.md). */
-@Command(name = "node-agent", mixinStandardHelpOptions = true,
+@Command(name = "node-agent", mixinStandardHelpOptions = true, versionProvider = Version.class,
         description = {"Mount every bucket this node should have with mount-s3, keep its mount-ready labels true,",
             "and record its mount paths for the guard. Runs until SIGTERM; configured by environment variables:",
             "  NODE_NAME (required)                     this node's name (downward API: spec.nodeName)",

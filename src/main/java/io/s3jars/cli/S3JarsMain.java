@@ -27,7 +27,8 @@ public final class S3JarsMain {
               serve    run the webhook (the default); configured by S3JARS_* environment variables
               inject   show what s3jars does to the pods of a file, without a cluster (inject --help)
               certs    make a CA and a serving certificate for the webhook (certs --help)
-              node-agent  mount the policy's buckets on this node and label it (node-agent --help)""";
+              node-agent  mount the policy's buckets on this node and label it (node-agent --help)
+              version  print the version (also --version on every command)""";
 
     public static void main(String... args) {
         String command = args.length == 0 ? "serve" : args[0];
@@ -39,6 +40,10 @@ public final class S3JarsMain {
             case "serve" -> serve(rest);
             case "help", "--help", "-h" -> {
                 System.out.println(COMMANDS);
+                System.exit(ExitCodes.OK);
+            }
+            case "version", "--version", "-V" -> {
+                System.out.println(Version.line());
                 System.exit(ExitCodes.OK);
             }
             default -> {

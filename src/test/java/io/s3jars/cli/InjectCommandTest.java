@@ -8,6 +8,7 @@ import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import com.fasterxml.jackson.dataformat.yaml.YAMLFactory;
 import io.s3jars.testing.Fixtures;
+import io.s3jars.testing.KubernetesSchema;
 import java.io.ByteArrayInputStream;
 import java.io.ByteArrayOutputStream;
 import java.io.IOException;
@@ -173,6 +174,117 @@ class InjectCommandTest {
         assertThat(documents.get(2).at("/spec/jobTemplate/spec/template/spec").toString())
                 .contains("s3jars-mount-spark-jars-bucket");
         assertThat(err.toString()).contains("SparkApplication s: s3jars injects the driver and executor pods");
+    }
+
+    /**
+     * kubectl's round trip: the Spark pods, a Deployment and a Job go through inject, come out as
+     * objects Kubernetes' typed schema takes whole (every string a string, no unknown field), and
+     * go through inject again unchanged.
+     */
+    @Test
+    void theOutputPassesKubernetesStrictSchemaAndInjectingItAgainChangesNothing() throws Exception {
+        JsonNode executor = Fixtures.JSON.readTree(Fixtures.resource("/spark-pods/pod-b-executor-1.json"));
+        ObjectNode deployment = workload("apps/v1", "Deployment", executor);
+        ObjectNode job = workload("batch/v1", "Job", executor);
+        ((ObjectNode) job.at("/spec/template/spec")).put("restartPolicy", "Never");
+        StringBuilder file = new StringBuilder();
+        for (String pod : List.of("pod-a-driver.json", "pod-b-executor-1.json",
+                "pod-f-executor-podtemplate-tolerations.json")) {
+            file.append(Fixtures.resource("/spark-pods/" + pod)).append("\n---\n");
+        }
+        file.append(deployment).append("\n---\n").append(job).append("\n");
+        assertThat(run("--policy", "examples/policy.yaml", "-f", write("all.yaml", file.toString()).toString())).isZero();
+        String first = out.toString();
+        List<JsonNode> documents = yamlDocuments(first);
+        assertThat(documents).extracting(d -> d.path("kind").asText())
+                .containsExactly("Pod", "Pod", "Pod", "Deployment", "Job");
+        for (JsonNode document : documents) {
+            assertThat(document.toString()).contains("s3jars-mnt-spark-jars-bucket");
+            KubernetesSchema.validate(document);
+            assertThat(KubernetesSchema.sameThroughTypedModel(document)).as(document.path("kind").asText()).isTrue();
+        }
+        assertThat(run("--policy", "examples/policy.yaml", "-f", write("again.yaml", first).toString())).isZero();
+        assertThat(out.toString()).isEqualTo(first);
+    }
+
+    /** The round trip catches what a typed decoder would: a label that is a number. */
+    @Test
+    void theStrictRoundTripCatchesANumberWhereAStringBelongs() throws Exception {
+        JsonNode pod = Fixtures.JSON.readTree(Fixtures.resource("/spark-pods/pod-b-executor-1.json"));
+        ((ObjectNode) pod.at("/metadata/labels")).put("spark-exec-id", 1);
+        assertThat(KubernetesSchema.sameThroughTypedModel(pod)).isFalse();
+        ((ObjectNode) pod.at("/metadata/labels")).put("spark-exec-id", "1");
+        assertThat(KubernetesSchema.sameThroughTypedModel(pod)).isTrue();
+    }
+
+    @Test
+    void jsonInGivesJsonOut() throws IOException {
+        Path pod = write("executor.json", Fixtures.resource("/spark-pods/pod-b-executor-1.json"));
+        assertThat(run("--policy", "examples/policy.yaml", "-f", pod.toString())).isZero();
+        String printed = out.toString();
+        assertThat(printed).startsWith("{");
+        assertThat(Fixtures.JSON.readTree(printed).toString()).contains("s3jars-mnt-spark-jars-bucket");
+        Path yaml = write("executor.yaml", new ObjectMapper(new YAMLFactory()).writeValueAsString(
+                Fixtures.JSON.readTree(Fixtures.resource("/spark-pods/pod-b-executor-1.json"))));
+        assertThat(run("--policy", "examples/policy.yaml", "-f", yaml.toString())).isZero();
+        assertThat(out.toString()).doesNotStartWith("{").contains("kind: Pod");
+    }
+
+    @Test
+    void diffShowsWhatS3jarsChangesAndNothingOnItsOwnOutput() throws IOException {
+        Path pod = write("executor.yaml", new ObjectMapper(new YAMLFactory()).writeValueAsString(
+                Fixtures.JSON.readTree(Fixtures.resource("/spark-pods/pod-b-executor-1.json"))));
+        assertThat(run("--policy", "examples/policy.yaml", "-f", pod.toString(), "--diff")).isZero();
+        String diff = out.toString();
+        assertThat(diff).startsWith("--- Pod taxi-trip-f5ae8ca20adf2221-exec-1 (input)\n"
+                + "+++ Pod taxi-trip-f5ae8ca20adf2221-exec-1 (s3jars)\n@@ ");
+        assertThat(diff.lines().filter(l -> l.startsWith("-") && !l.startsWith("---"))).as("s3jars only adds")
+                .allMatch(l -> diff.contains("+" + l.substring(1)));
+        assertThat(diff).contains("+    s3jars.io/status: ").contains("+  - name: s3jars-mnt-spark-jars-bucket");
+
+        assertThat(run("--policy", "examples/policy.yaml", "-f", pod.toString())).isZero();
+        Path injected = write("injected.yaml", out.toString());
+        assertThat(run("--policy", "examples/policy.yaml", "-f", injected.toString(), "--diff")).isZero();
+        assertThat(out.toString()).isEmpty();
+        assertThat(run("--policy", "examples/policy.yaml", "-f", pod.toString(), "--diff", "--patch"))
+                .isEqualTo(ExitCodes.BAD_INPUT);
+        assertThat(err.toString()).isEqualTo("--patch and --diff print different things; choose one\n");
+    }
+
+    @Test
+    void versionIsTheBuildsOnEveryCommand() {
+        assertThat(run("--version")).isZero();
+        assertThat(out.toString()).matches("s3jars \\d+\\.\\d+\\.\\d+(-SNAPSHOT)?\n");
+        assertThat(out.toString().trim()).isEqualTo(Version.line());
+    }
+
+    private static ObjectNode workload(String apiVersion, String kind, JsonNode pod) {
+        ObjectNode workload = Fixtures.JSON.createObjectNode().put("apiVersion", apiVersion).put("kind", kind);
+        workload.putObject("metadata").put("name", kind.toLowerCase()).put("namespace", "spark-team-a");
+        ObjectNode spec = workload.putObject("spec");
+        ObjectNode labels = (ObjectNode) pod.at("/metadata/labels").deepCopy();
+        if (kind.equals("Deployment")) {
+            spec.putObject("selector").set("matchLabels", Fixtures.JSON.createObjectNode().put("app", "spark"));
+            labels.put("app", "spark");
+        }
+        ObjectNode template = spec.putObject("template");
+        template.putObject("metadata").set("labels", labels);
+        ((ObjectNode) template.get("metadata")).set("annotations", pod.at("/metadata/annotations").deepCopy());
+        ObjectNode podSpec = (ObjectNode) pod.get("spec").deepCopy();
+        podSpec.remove("nodeName");
+        template.set("spec", podSpec);
+        return workload;
+    }
+
+    private static List<JsonNode> yamlDocuments(String text) throws IOException {
+        List<JsonNode> documents = new ArrayList<>();
+        try (var parser = new YAMLFactory().createParser(text)) {
+            var yaml = new ObjectMapper(new YAMLFactory());
+            while (parser.nextToken() != null) {
+                documents.add(yaml.readTree(parser));
+            }
+        }
+        return documents;
     }
 
     @Test
