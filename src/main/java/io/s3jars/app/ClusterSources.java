@@ -66,8 +66,8 @@ final class ClusterSources implements Sources {
         S3JarsConfig.Csi csi = config.csi();
         if (csi.manageVolumes()) {
             csiVolumes = new CsiVolumeController(client, store, new CsiVolumeController.Settings(config.namespace(),
-                    identity(), csi.leaseName(), csi.leaseDuration(), csi.renewDeadline(), csi.retryPeriod(),
-                    csi.resync()));
+                    identity(), CsiVolumeController.LEASE_NAME, csi.leaseDuration(), csi.renewDeadline(),
+                    csi.retryPeriod(), csi.resync()), view::claim);
             csiVolumes.start();
         }
         LOG.infof("cluster mode: watching ConfigMap %s/%s (key %s), nodes and namespaces", config.namespace(),

@@ -107,10 +107,6 @@ public interface S3JarsConfig {
         @WithDefault("true")
         boolean manageVolumes();
 
-        /** The Lease in {@link #namespace()} that lets one replica at a time write volumes and claims. */
-        @WithDefault("s3jars-csi-volumes")
-        String leaseName();
-
         /** How long a replica holds the Lease without renewing it; another one takes over after that. */
         @WithDefault("15s")
         Duration leaseDuration();

@@ -3,6 +3,7 @@ package io.s3jars.watch;
 import io.fabric8.kubernetes.api.model.EventBuilder;
 import io.fabric8.kubernetes.api.model.HasMetadata;
 import io.fabric8.kubernetes.api.model.Namespace;
+import io.fabric8.kubernetes.api.model.ObjectReference;
 import io.fabric8.kubernetes.api.model.PersistentVolume;
 import io.fabric8.kubernetes.api.model.PersistentVolumeClaim;
 import io.fabric8.kubernetes.client.KubernetesClient;
@@ -12,6 +13,7 @@ import io.fabric8.kubernetes.client.extended.leaderelection.LeaderElectionConfig
 import io.fabric8.kubernetes.client.extended.leaderelection.resourcelock.LeaseLock;
 import io.fabric8.kubernetes.client.informers.SharedIndexInformer;
 import io.fabric8.kubernetes.client.informers.cache.ReducedStateItemStore;
+import io.s3jars.cluster.ClaimPresence;
 import io.s3jars.policy.PolicySnapshot;
 import io.s3jars.policy.PolicyStore;
 import io.s3jars.volumes.VolumeNames;
@@ -21,6 +23,7 @@ import java.time.Duration;
 import java.time.Instant;
 import java.time.ZoneOffset;
 import java.time.format.DateTimeFormatter;
+import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.HashSet;
 import java.util.List;
@@ -36,6 +39,7 @@ import java.util.concurrent.ScheduledFuture;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicLong;
+import java.util.function.BiFunction;
 import java.util.stream.Collectors;
 import org.jboss.logging.Logger;
 
@@ -57,10 +61,13 @@ public final class CsiVolumeController implements AutoCloseable {
             Duration renewDeadline, Duration retryPeriod, Duration resync) {
     }
 
+    /** The Lease in the webhook's namespace; fixed, since the chart's RBAC names it. */
+    public static final String LEASE_NAME = "s3jars-csi-volumes";
     private static final Logger LOG = Logger.getLogger(CsiVolumeController.class);
     /** Events of a cluster-scoped object go to this namespace, where {@code kubectl describe} looks for them. */
     private static final String EVENTS_OF_VOLUMES = "default";
     private static final Duration DEBOUNCE = Duration.ofMillis(200);
+    private static final Duration MIN_PASS_INTERVAL = Duration.ofSeconds(1);
 
     private final KubernetesClient client;
     private final PolicyStore store;
@@ -73,12 +80,21 @@ public final class CsiVolumeController implements AutoCloseable {
     private volatile boolean closed;
     private volatile CompletableFuture<?> election;
     private volatile String lastProblem;
+    private String lastFirstFailure;
+    private volatile long lastPassStart = System.nanoTime() - Duration.ofMinutes(1).toNanos();
+    private final BiFunction<String, String, ClaimPresence> claimPresence;
     private SharedIndexInformer<Namespace> namespaces;
     private SharedIndexInformer<PersistentVolume> volumes;
     private SharedIndexInformer<PersistentVolumeClaim> claims;
     private ScheduledFuture<?> resync;
 
-    public CsiVolumeController(KubernetesClient client, PolicyStore store, Settings settings) {
+    /**
+     * @param claimPresence whether a claim of that namespace and name exists, whoever made it (the
+     *                      webhook's claim informer), to leave others' claims alone without a call
+     */
+    public CsiVolumeController(KubernetesClient client, PolicyStore store, Settings settings,
+            BiFunction<String, String, ClaimPresence> claimPresence) {
+        this.claimPresence = claimPresence;
         this.client = client;
         this.store = store;
         this.settings = settings;
@@ -225,11 +241,16 @@ public final class CsiVolumeController implements AutoCloseable {
         claims = null;
     }
 
-    /** Many events in a burst (a policy with many bindings, a list) make one pass. */
+    /**
+     * Many events in a burst (a policy with many bindings, a list) make one pass, and passes are at
+     * least {@link #MIN_PASS_INTERVAL} apart, so a tenant editing its objects cannot drive them faster.
+     */
     private void schedulePass() {
         if (leading && !closed && passScheduled.compareAndSet(false, true)) {
+            long sinceLast = System.nanoTime() - lastPassStart;
+            long delay = Math.max(DEBOUNCE.toNanos(), MIN_PASS_INTERVAL.toNanos() - sinceLast);
             try {
-                worker.schedule(this::pass, DEBOUNCE.toMillis(), TimeUnit.MILLISECONDS);
+                worker.schedule(this::pass, delay, TimeUnit.NANOSECONDS);
             } catch (RejectedExecutionException shuttingDown) {
                 passScheduled.set(false);
             }
@@ -243,6 +264,7 @@ public final class CsiVolumeController implements AutoCloseable {
      */
     private void pass() {
         passScheduled.set(false);
+        lastPassStart = System.nanoTime();
         if (!leading || namespaces == null || !namespaces.hasSynced() || !volumes.hasSynced() || !claims.hasSynced()) {
             return;
         }
@@ -251,16 +273,35 @@ public final class CsiVolumeController implements AutoCloseable {
             return;
         }
         try {
-            reconcile(policy.get());
-            lastProblem = null;
-        } catch (KubernetesClientException e) {
-            lastProblem = e.getMessage();
-            LOG.warnf("csi volumes: a change failed and is retried in %s: %s", settings.resync(), oneLine(e));
-            LOG.debug("csi volumes: failure", e);
+            List<String> failures = reconcile(policy.get());
+            report(failures);
+        } catch (LostLease lost) {
+            LOG.debug("csi volumes: pass stopped, the Lease is lost");
+        } catch (RuntimeException e) {
+            report(List.of(e.toString()));
+            LOG.debug("csi volumes: pass failed", e);
         }
     }
 
-    private void reconcile(PolicySnapshot policy) {
+    /** A WARN when the failures change, so a failure that lasts is said once, not on every pass. */
+    private void report(List<String> failures) {
+        String problem = failures.isEmpty() ? null
+                : failures.size() + " change(s) failed, retried on the next pass; first: " + failures.get(0);
+        String said = lastProblem;
+        lastProblem = problem;
+        if (problem != null && !failures.get(0).equals(lastFirstFailure)) {
+            LOG.warn("csi volumes: " + problem);
+        } else if (problem == null && said != null) {
+            LOG.info("csi volumes: every change went through again");
+        }
+        lastFirstFailure = failures.isEmpty() ? null : failures.get(0);
+    }
+
+    /**
+     * Revocations first, so that a grant taken away never waits behind a create that fails in some
+     * other namespace; then each wanted pair. A failed change is noted and the pass goes on.
+     */
+    private List<String> reconcile(PolicySnapshot policy) {
         Set<String> active = namespaces.getStore().list().stream()
                 .filter(n -> n.getStatus() == null || !"Terminating".equals(n.getStatus().getPhase()))
                 .map(n -> n.getMetadata().getName()).collect(Collectors.toSet());
@@ -277,33 +318,46 @@ public final class CsiVolumeController implements AutoCloseable {
         }
         Map<String, PersistentVolumeClaim> ownedClaims = new HashMap<>();
         for (PersistentVolumeClaim claim : claims.getStore().list()) {
-            ownedClaims.put(claim.getMetadata().getNamespace() + "/" + claim.getMetadata().getName(), claim);
+            ownedClaims.put(key(claim.getMetadata().getNamespace(), claim.getMetadata().getName()), claim);
         }
         Set<String> wantedVolumes = new HashSet<>();
         Set<String> wantedClaims = new HashSet<>();
         for (WantedVolume want : wanted) {
-            String key = key(want.namespace(), want.bucket().name());
-            PersistentVolume existing = ownedVolumes.get(key);
-            String name = existing != null ? existing.getMetadata().getName() : freeName(want, takenNames);
-            takenNames.add(name);
-            wantedVolumes.add(key);
-            wantedClaims.add(want.namespace() + "/" + want.claimName());
-            ensureVolume(want, name, existing);
-            ensureClaim(want, name, ownedClaims.get(want.namespace() + "/" + want.claimName()));
+            wantedVolumes.add(key(want.namespace(), want.bucket().name()));
+            wantedClaims.add(key(want.namespace(), want.claimName()));
         }
+        List<String> failures = new ArrayList<>();
+        Set<String> deletedClaims = new HashSet<>();
         ownedVolumes.forEach((key, volume) -> {
-            if (!wantedVolumes.contains(key)) {
-                delete(volume, "no binding of the s3jars policy grants bucket "
+            if (!wantedVolumes.contains(key) && !deleting(volume)) {
+                attempt(failures, () -> revoke(volume, "no binding of the s3jars policy grants bucket "
                         + volume.getMetadata().getLabels().get(CsiVolumeObjects.BUCKET) + " to namespace "
-                        + volume.getMetadata().getLabels().get(CsiVolumeObjects.CLAIM_NAMESPACE) + " any more");
+                        + volume.getMetadata().getLabels().get(CsiVolumeObjects.CLAIM_NAMESPACE) + " any more",
+                        deletedClaims));
             }
         });
         ownedClaims.forEach((key, claim) -> {
-            if (!wantedClaims.contains(key)) {
-                delete(claim, "no binding of the s3jars policy grants bucket "
-                        + claim.getMetadata().getLabels().get(CsiVolumeObjects.BUCKET) + " to this namespace any more");
+            if (!wantedClaims.contains(key) && !deleting(claim) && !deletedClaims.contains(key)) {
+                attempt(failures, () -> delete(claim, "no binding of the s3jars policy grants bucket "
+                        + claim.getMetadata().getLabels().get(CsiVolumeObjects.BUCKET) + " to this namespace any more"));
             }
         });
+        for (WantedVolume want : wanted) {
+            PersistentVolume existing = ownedVolumes.get(key(want.namespace(), want.bucket().name()));
+            String name = existing != null ? existing.getMetadata().getName() : freeName(want, takenNames);
+            takenNames.add(name);
+            PersistentVolumeClaim claim = ownedClaims.get(key(want.namespace(), want.claimName()));
+            attempt(failures, () -> ensure(want, name, existing, claim));
+        }
+        return failures;
+    }
+
+    private static void attempt(List<String> failures, Runnable change) {
+        try {
+            change.run();
+        } catch (KubernetesClientException e) {
+            failures.add(oneLine(e));
+        }
     }
 
     private static String freeName(WantedVolume want, Set<String> taken) {
@@ -311,25 +365,54 @@ public final class CsiVolumeController implements AutoCloseable {
         return taken.contains(plain) ? VolumeNames.hashed(want.namespace(), want.bucket().name()) : plain;
     }
 
-    private void ensureVolume(WantedVolume want, String name, PersistentVolume existing) {
+    /**
+     * One wanted pair. A claim of that name that s3jars did not make (a tenant's, or one made by
+     * hand before s3jars managed claims) is never taken over, and no volume is made for it: the
+     * volume would bind to nothing, or to a claim whose spec s3jars does not decide.
+     */
+    private void ensure(WantedVolume want, String name, PersistentVolume existing, PersistentVolumeClaim claim) {
+        if (claim == null && existing == null && claimPresence.apply(want.namespace(), want.claimName())
+                == ClaimPresence.PRESENT && !ownedAfterAll(want)) {
+            return;
+        }
+        ensureVolume(want, name, existing, claim);
+        ensureClaim(want, name, claim);
+    }
+
+    /** A claim the claim cache holds but the owned cache does not: s3jars' own, not yet seen there, or another's. */
+    private boolean ownedAfterAll(WantedVolume want) {
+        PersistentVolumeClaim current = client.persistentVolumeClaims().inNamespace(want.namespace())
+                .withName(want.claimName()).get();
+        if (current == null || CsiVolumeObjects.owned(current.getMetadata().getLabels())) {
+            return true;
+        }
+        warnNotOwned("PersistentVolumeClaim " + want.namespace() + "/" + want.claimName());
+        return false;
+    }
+
+    private void ensureVolume(WantedVolume want, String name, PersistentVolume existing, PersistentVolumeClaim claim) {
         PersistentVolume desired = CsiVolumeObjects.volume(want, name);
         if (existing == null) {
             create(desired, "for bucket " + want.bucket().name() + " in namespace " + want.namespace());
             return;
         }
-        if (existing.getMetadata().getDeletionTimestamp() != null) {
-            return; // still in use by a pod; created again once it is gone
+        if (deleting(existing)) {
+            return; // created again once it is gone
         }
         if (CsiVolumeObjects.sourceDiffers(existing, desired)) {
-            delete(existing, "its CSI source differs from the policy's (bucket, cache), which cannot be changed in"
-                    + " place; it is created again once no pod uses it");
+            // The volume stays while its claim is bound to it, so the claim goes too; running pods
+            // keep both until they end.
+            revoke(existing, "its CSI source differs from the policy's (bucket, cache), which cannot be changed in"
+                    + " place; it and its claim are created again once no pod uses them", new HashSet<>());
             return;
         }
         List<String> drift = CsiVolumeObjects.volumeDrift(existing, desired);
-        boolean released = CsiVolumeObjects.released(existing);
-        if (!drift.isEmpty() || released) {
+        boolean rebind = CsiVolumeObjects.released(existing) && existing.getSpec().getClaimRef() != null
+                && existing.getSpec().getClaimRef().getUid() != null;
+        if (!drift.isEmpty() || rebind) {
             update(CsiVolumeObjects.restored(existing, desired), drift.isEmpty()
-                    ? "released by its deleted claim; bound again to claim " + want.namespace() + "/" + want.claimName()
+                    ? "bound again to claim " + want.namespace() + "/" + want.claimName() + " (released by its deleted"
+                            + " claim)"
                     : "put back " + String.join(", ", drift) + " as the s3jars policy has them");
         }
     }
@@ -340,7 +423,7 @@ public final class CsiVolumeController implements AutoCloseable {
             create(desired, "for bucket " + want.bucket().name() + ", bound to PersistentVolume " + volumeName);
             return;
         }
-        if (existing.getMetadata().getDeletionTimestamp() != null) {
+        if (deleting(existing)) {
             return;
         }
         if (CsiVolumeObjects.claimSpecDiffers(existing, desired)) {
@@ -351,31 +434,81 @@ public final class CsiVolumeController implements AutoCloseable {
         }
     }
 
+    /**
+     * Deletes a volume and the claim bound to it, whoever made that claim: the claim named in the
+     * volume's {@code claimRef}, when it is s3jars' or names the volume. A tenant can take the label
+     * off s3jars' claim, or delete it and make its own of the same name, which the volume then binds;
+     * revoking the grant must still end the tenant's access, and a bound claim keeps its volume.
+     */
+    private void revoke(PersistentVolume volume, String why, Set<String> deletedClaims) {
+        ObjectReference ref = volume.getSpec().getClaimRef();
+        if (ref != null && ref.getNamespace() != null && ref.getName() != null) {
+            PersistentVolumeClaim claim = client.persistentVolumeClaims().inNamespace(ref.getNamespace())
+                    .withName(ref.getName()).get();
+            if (claim != null && !deleting(claim) && (CsiVolumeObjects.owned(claim.getMetadata().getLabels())
+                    || volume.getMetadata().getName().equals(claim.getSpec().getVolumeName()))) {
+                delete(claim, "its PersistentVolume " + volume.getMetadata().getName() + " is deleted: " + why);
+                deletedClaims.add(key(ref.getNamespace(), ref.getName()));
+            }
+        }
+        delete(volume, why);
+    }
+
+    private static boolean deleting(HasMetadata object) {
+        return object.getMetadata().getDeletionTimestamp() != null;
+    }
+
     private void create(HasMetadata object, String why) {
+        checkLease();
         try {
             client.resource(object).create();
         } catch (KubernetesClientException e) {
             if (e.getCode() != 409) {
                 throw e;
             }
-            // A claim or volume of that name that s3jars does not own: never taken over, and said once.
-            if (warnedNotOwned.add(describe(object))) {
-                LOG.warnf("csi volumes: %s exists and is not s3jars' (no label %s=%s); left alone, and pods in csi"
-                        + " mode mount it as it is", describe(object), CsiVolumeObjects.MANAGED_BY, CsiVolumeObjects.OWNER);
+            HasMetadata current = client.resource(object).get();
+            if (current == null || !CsiVolumeObjects.owned(current.getMetadata().getLabels())) {
+                warnNotOwned(describe(object));
             }
-            return;
+            return; // s3jars' own, created a moment ago: the cache had not seen it yet
         }
         changed(object, "Created", "s3jars created " + describe(object) + " " + why);
     }
 
+    private void warnNotOwned(String object) {
+        if (warnedNotOwned.add(object)) {
+            LOG.warnf("csi volumes: %s exists and is not s3jars' (no label %s=%s); left alone, and pods in csi mode"
+                    + " mount it as it is", object, CsiVolumeObjects.MANAGED_BY, CsiVolumeObjects.OWNER);
+        }
+    }
+
     private void update(HasMetadata object, String why) {
+        checkLease();
         client.resource(object).update();
         changed(object, "Restored", "s3jars " + why + " on " + describe(object));
     }
 
     private void delete(HasMetadata object, String why) {
+        checkLease();
         client.resource(object).delete();
         changed(object, "Deleted", "s3jars deleted " + describe(object) + ": " + why);
+    }
+
+    /**
+     * Every write checks the Lease first: a pass that outlives this replica's hold stops at its next
+     * write instead of acting on a policy the new holder may have moved past.
+     */
+    private void checkLease() {
+        if (!leading || closed) {
+            throw new LostLease();
+        }
+    }
+
+    /** The pass ends: this replica no longer holds the Lease. */
+    private static final class LostLease extends RuntimeException {
+        LostLease() {
+            super(null, null, false, false);
+        }
     }
 
     private void changed(HasMetadata object, String reason, String message) {

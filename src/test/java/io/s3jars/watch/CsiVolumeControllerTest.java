@@ -10,6 +10,7 @@ import io.fabric8.kubernetes.api.model.PersistentVolumeClaim;
 import io.fabric8.kubernetes.api.model.PersistentVolumeClaimBuilder;
 import io.fabric8.kubernetes.client.KubernetesClient;
 import io.fabric8.kubernetes.client.server.mock.EnableKubernetesMockClient;
+import io.s3jars.cluster.ClaimPresence;
 import io.s3jars.policy.PolicyStore;
 import java.time.Duration;
 import java.util.ArrayList;
@@ -136,17 +137,56 @@ class CsiVolumeControllerTest {
     }
 
     @Test
-    void aClaimS3jarsDoesNotOwnIsLeftAlone() {
+    void aClaimS3jarsDoesNotOwnIsLeftAloneAndGetsNoVolume() {
         namespace("spark-team-a");
         client.persistentVolumeClaims().inNamespace("spark-team-a").resource(new PersistentVolumeClaimBuilder()
                 .withNewMetadata().withName(CLAIM).withLabels(Map.of("team", "a")).endMetadata()
                 .withNewSpec().withStorageClassName("gp3").withAccessModes("ReadWriteOnce").endSpec().build()).create();
-        controller(store(TEAM_A), "a");
+        namespace("spark-team-b");
+        controller(store(policy("""
+                  - namespaces: [spark-team-a, spark-team-b]
+                    buckets: [spark-jars-bucket]
+                """)), "a");
 
-        await().atMost(WITHIN).until(() -> volume(VOLUME) != null);
+        await().atMost(WITHIN).until(() -> claim("spark-team-b", CLAIM) != null);
         PersistentVolumeClaim theirs = claim("spark-team-a", CLAIM);
         assertThat(theirs.getSpec().getStorageClassName()).isEqualTo("gp3");
         assertThat(theirs.getMetadata().getLabels()).containsOnlyKeys("team");
+        assertThat(volume(VOLUME)).isNull();
+    }
+
+    /**
+     * A tenant who takes s3jars' label off its claim (or makes its own claim of that name, which
+     * the volume then binds) still loses the bucket when the grant goes: the claim bound to the
+     * volume is deleted with it.
+     */
+    @Test
+    void revokingAGrantDeletesTheClaimBoundToTheVolumeEvenWithoutS3jarsLabel() {
+        namespace("spark-team-a");
+        PolicyStore store = store(TEAM_A);
+        controller(store, "a");
+        await().atMost(WITHIN).until(() -> volume(VOLUME) != null && claim("spark-team-a", CLAIM) != null);
+        client.persistentVolumeClaims().inNamespace("spark-team-a").resource(new PersistentVolumeClaimBuilder(
+                claim("spark-team-a", CLAIM)).editMetadata().withLabels(Map.of()).endMetadata().build()).update();
+
+        store.offer(policy("""
+                  - namespaces: [spark-team-b]
+                    buckets: [spark-jars-bucket]
+                """), "test");
+        await().atMost(WITHIN).until(() -> volume(VOLUME) == null && claim("spark-team-a", CLAIM) == null);
+    }
+
+    /** A change the API server cannot make in place (the cache size) replaces the volume and its claim. */
+    @Test
+    void aVolumeWhoseSourceMustChangeIsReplacedWithItsClaim() {
+        namespace("spark-team-a");
+        PolicyStore store = store(TEAM_A);
+        controller(store, "a");
+        await().atMost(WITHIN).until(() -> volume(VOLUME) != null && claim("spark-team-a", CLAIM) != null);
+
+        store.offer(TEAM_A.replace("    csi: {}\n", "    csi: {}\n    sidecar: {cacheSizeMiB: 2048}\n"), "test");
+        await().atMost(WITHIN).until(() -> volume(VOLUME) != null && "2048Mi".equals(volume(VOLUME).getSpec().getCsi()
+                .getVolumeAttributes().get("cacheEmptyDirSizeLimit")) && claim("spark-team-a", CLAIM) != null);
     }
 
     @Test
@@ -212,7 +252,8 @@ class CsiVolumeControllerTest {
     private CsiVolumeController controller(PolicyStore store, String identity) {
         CsiVolumeController controller = new CsiVolumeController(client, store, new CsiVolumeController.Settings(
                 NAMESPACE, identity, "s3jars-csi-volumes", Duration.ofSeconds(3), Duration.ofSeconds(2),
-                Duration.ofMillis(200), Duration.ofSeconds(30)));
+                Duration.ofMillis(200), Duration.ofSeconds(30)), (namespace, name) -> client.persistentVolumeClaims()
+                        .inNamespace(namespace).withName(name).get() != null ? ClaimPresence.PRESENT : ClaimPresence.ABSENT);
         controllers.add(controller);
         controller.start();
         return controller;
