@@ -86,6 +86,11 @@ class ClusterModeEndToEndTest {
         assertThat(after.at("/data/nodesSynced").asBoolean()).isTrue();
         assertThat(after.at("/data/namespacesSynced").asBoolean()).isTrue();
         assertThat(after.at("/data/policyConfigMapSynced").asBoolean()).isTrue();
+        // The one replica takes the Lease of the csi volume controller.
+        await().atMost(Duration.ofSeconds(10)).until(() -> check(readiness(), "s3jars-informers")
+                .at("/data/csiVolumesLeader").asBoolean());
+        assertThat(MockApiServerResource.client.leases().inNamespace(MockApiServerResource.NAMESPACE)
+                .withName("s3jars-csi-volumes").get().getSpec().getHolderIdentity()).isNotBlank();
         assertThat(metric("s3jars_policy_generation")).isEqualTo(1.0);
         assertThat(metric("s3jars_policy_reload_failures_total")).isZero();
 
