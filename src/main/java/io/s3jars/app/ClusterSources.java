@@ -4,6 +4,7 @@ import io.fabric8.kubernetes.client.KubernetesClient;
 import io.s3jars.cluster.ClusterView;
 import io.s3jars.config.S3JarsConfig;
 import io.s3jars.policy.PolicyStore;
+import io.s3jars.watch.ApiServerProblems;
 import io.s3jars.watch.CsiVolumeController;
 import io.s3jars.watch.InformerClusterView;
 import io.s3jars.watch.NodeMountPathRecord;
@@ -15,6 +16,8 @@ import java.util.Optional;
 import java.util.UUID;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
+import java.util.concurrent.ScheduledExecutorService;
+import java.util.concurrent.TimeUnit;
 import org.eclipse.microprofile.health.HealthCheckResponseBuilder;
 import org.jboss.logging.Logger;
 
@@ -28,6 +31,7 @@ import org.jboss.logging.Logger;
 final class ClusterSources implements Sources {
 
     static final Duration MAX_DISCONNECTED = Duration.ofMinutes(5);
+    private static final Duration REPORT_EVERY = Duration.ofMinutes(1);
     private static final Logger LOG = Logger.getLogger(ClusterSources.class);
 
     private final KubernetesClient client;
@@ -38,6 +42,9 @@ final class ClusterSources implements Sources {
     private volatile NodeMountPathRecord mountPaths;
     private volatile CsiVolumeController csiVolumes;
     private ExecutorService recorder;
+    private ScheduledExecutorService reporter;
+    private Instant lastWarned;
+    private Instant lastSaid = Instant.EPOCH;
     private volatile Instant disconnectedSince;
 
     ClusterSources(KubernetesClient client, S3JarsConfig config, Clock clock) {
@@ -70,8 +77,42 @@ final class ClusterSources implements Sources {
                     csi.retryPeriod(), csi.resync()), view::claim);
             csiVolumes.start();
         }
+        reporter = Executors.newSingleThreadScheduledExecutor(r -> {
+            Thread thread = new Thread(r, "s3jars-api-server-report");
+            thread.setDaemon(true);
+            return thread;
+        });
+        reporter.scheduleWithFixedDelay(this::reportApiServer, 2, 5, TimeUnit.SECONDS);
         LOG.infof("cluster mode: watching ConfigMap %s/%s (key %s), nodes and namespaces", config.namespace(),
                 configMap.name(), configMap.key());
+    }
+
+    /**
+     * One WARN a minute at most while calls to the API server fail, in place of fabric8's stack
+     * trace per attempt; when nothing was ever reached, it also says how to run without a cluster.
+     * An INFO once a minute has passed without a failure.
+     */
+    private void reportApiServer() {
+        Optional<ApiServerProblems.Problem> problem = ApiServerProblems.latest();
+        Instant now = clock.instant();
+        boolean fresh = problem.isPresent() && problem.get().at().isAfter(lastSaid);
+        if (fresh && (lastWarned == null || Duration.between(lastWarned, now).compareTo(REPORT_EVERY) >= 0)) {
+            PolicyConfigMapWatcher watcher = policyWatcher;
+            boolean neverReached = !view.nodesSynced() && !view.namespacesSynced() && (watcher == null || !watcher.hasSynced());
+            String url = String.valueOf(client.getMasterUrl());
+            if (neverReached) {
+                LOG.warnf("cluster mode: cannot reach the API server at %s (%s); retrying with backoff. To run without"
+                        + " a cluster, use local mode: set S3JARS_POLICY_FILE to a policy file", url, problem.get().cause());
+            } else {
+                LOG.warnf("cluster mode: calls to the API server at %s fail (%s); the caches keep serving and the calls"
+                        + " are retried with backoff", url, problem.get().cause());
+            }
+            lastWarned = now;
+            lastSaid = problem.get().at();
+        } else if (!fresh && lastWarned != null && Duration.between(lastSaid, now).compareTo(REPORT_EVERY) >= 0) {
+            LOG.infof("cluster mode: no call to the API server at %s has failed for a minute", client.getMasterUrl());
+            lastWarned = null;
+        }
     }
 
     /** The pod's name (its hostname) and a random part, unique even for two processes on one host, as client-go does. */
@@ -92,6 +133,9 @@ final class ClusterSources implements Sources {
         }
         if (recorder != null) {
             recorder.shutdownNow();
+        }
+        if (reporter != null) {
+            reporter.shutdownNow();
         }
         if (mountPaths != null) {
             mountPaths.close();

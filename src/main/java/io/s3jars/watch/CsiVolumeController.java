@@ -10,6 +10,7 @@ import io.fabric8.kubernetes.client.KubernetesClient;
 import io.fabric8.kubernetes.client.KubernetesClientException;
 import io.fabric8.kubernetes.client.extended.leaderelection.LeaderCallbacks;
 import io.fabric8.kubernetes.client.extended.leaderelection.LeaderElectionConfigBuilder;
+import io.fabric8.kubernetes.client.extended.leaderelection.LeaderElector;
 import io.fabric8.kubernetes.client.extended.leaderelection.resourcelock.LeaseLock;
 import io.fabric8.kubernetes.client.informers.SharedIndexInformer;
 import io.fabric8.kubernetes.client.informers.cache.ReducedStateItemStore;
@@ -68,6 +69,7 @@ public final class CsiVolumeController implements AutoCloseable {
     private static final String EVENTS_OF_VOLUMES = "default";
     private static final Duration DEBOUNCE = Duration.ofMillis(200);
     private static final Duration MIN_PASS_INTERVAL = Duration.ofSeconds(1);
+    private static final Duration RELEASE_WAIT = Duration.ofSeconds(2);
 
     private final KubernetesClient client;
     private final PolicyStore store;
@@ -79,6 +81,7 @@ public final class CsiVolumeController implements AutoCloseable {
     private volatile boolean leading;
     private volatile boolean closed;
     private volatile CompletableFuture<?> election;
+    private volatile LeaderElector elector;
     private volatile String lastProblem;
     private String lastFirstFailure;
     private volatile long lastPassStart = System.nanoTime() - Duration.ofMinutes(1).toNanos();
@@ -132,18 +135,47 @@ public final class CsiVolumeController implements AutoCloseable {
             return;
         }
         closed = true;
-        CompletableFuture<?> current = election;
-        if (current != null) {
-            current.cancel(true); // releases the Lease (releaseOnCancel)
-        }
+        boolean held = leading;
         leading = false;
         onWorker(this::stopWatching);
         worker.shutdown();
         try {
-            worker.awaitTermination(5, TimeUnit.SECONDS);
+            CompletableFuture<?> current = election;
+            if (current != null) {
+                // fabric8's elector holds its monitor through a whole attempt, retries included, and
+                // cancelling waits for it: a shutdown while the API server is away must not.
+                awhile("s3jars-csi-volumes-stop", () -> current.cancel(true));
+            }
+            if (held) {
+                release();
+            }
+            if (!worker.awaitTermination(2, TimeUnit.SECONDS)) {
+                worker.shutdownNow();
+            }
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
         }
+    }
+
+    /**
+     * Hands the Lease back, so another replica takes over at once rather than after the lease
+     * duration; at most {@link #RELEASE_WAIT}, since the API server may be the reason for stopping
+     * (fabric8 retries a failed call for seconds) and a shutdown must not wait on it.
+     */
+    private void release() throws InterruptedException {
+        LeaderElector current = elector;
+        if (current == null) {
+            return;
+        }
+        awhile("s3jars-csi-volumes-release", current::release);
+    }
+
+    /** Runs {@code task} on a thread of its own and waits for it at most {@link #RELEASE_WAIT}. */
+    private static void awhile(String name, Runnable task) throws InterruptedException {
+        Thread thread = new Thread(task, name);
+        thread.setDaemon(true);
+        thread.start();
+        thread.join(RELEASE_WAIT.toMillis());
     }
 
     /**
@@ -156,14 +188,15 @@ public final class CsiVolumeController implements AutoCloseable {
         }
         var config = new LeaderElectionConfigBuilder()
                 .withName(settings.leaseName())
-                .withLock(new LeaseLock(settings.namespace(), settings.leaseName(), settings.identity()))
+                .withLock(new RecordingLock(new LeaseLock(settings.namespace(), settings.leaseName(), settings.identity())))
                 .withLeaseDuration(settings.leaseDuration())
                 .withRenewDeadline(settings.renewDeadline())
                 .withRetryPeriod(settings.retryPeriod())
-                .withReleaseOnCancel(true)
                 .withLeaderCallbacks(new LeaderCallbacks(this::startLeading, this::stopLeading, this::newLeader))
                 .build();
-        CompletableFuture<?> running = client.leaderElector().withConfig(config).build().start();
+        LeaderElector next = client.leaderElector().withConfig(config).build();
+        elector = next;
+        CompletableFuture<?> running = next.start();
         election = running;
         running.whenComplete((ok, failure) -> {
             if (!closed) {

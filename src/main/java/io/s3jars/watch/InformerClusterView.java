@@ -166,6 +166,7 @@ public final class InformerClusterView implements ClusterView, AutoCloseable {
      * After the first sync, fabric8's own rule applies (retry, except a failed watch).
      */
     public static boolean retry(boolean synced, Throwable failure) {
+        ApiServerProblems.record(failure);
         return !synced || !(failure instanceof WatcherException);
     }
 

@@ -46,6 +46,39 @@ class StartupErrorsIT {
         }
     }
 
+    /**
+     * Without S3JARS_POLICY_FILE and without a cluster, the server says so in one line with what to
+     * do, and retries quietly: no stack trace per attempt (fabric8 logs one for every informer and
+     * Lease attempt).
+     */
+    @Test
+    void anUnreachableClusterIsOneLineThatNamesLocalMode() throws Exception {
+        int apiServer = freePort(); // nothing listens there: every call is refused at once
+        ProcessBuilder builder = new ProcessBuilder(java(), "-XX:TieredStopAtLevel=1", "-jar", JAR.toString());
+        builder.environment().putAll(Map.of("KUBERNETES_MASTER", "https://127.0.0.1:" + apiServer,
+                "QUARKUS_HTTP_SSL_PORT", String.valueOf(freePort()), "QUARKUS_MANAGEMENT_PORT", String.valueOf(freePort())));
+        builder.redirectErrorStream(true);
+        Path log = dir.resolve("out.log");
+        builder.redirectOutput(log.toFile());
+        Process app = builder.start();
+        try {
+            String expected = "cluster mode: cannot reach the API server at https://127.0.0.1:" + apiServer + "/ (";
+            long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(30);
+            while (!Files.readString(log).contains(expected) && System.nanoTime() < deadline) {
+                Thread.sleep(200);
+            }
+            Thread.sleep(8000); // several retries of every informer and of the Lease
+            String output = Files.readString(log);
+            assertThat(output).contains(expected).contains("set S3JARS_POLICY_FILE to a policy file")
+                    .doesNotContain("\tat ").doesNotContain("Exception occurred while acquiring lock");
+            assertThat(output.lines().filter(l -> l.contains("cannot reach the API server"))).hasSize(1);
+            assertThat(output.lines().count()).as(output).isLessThan(10);
+        } finally {
+            app.destroy();
+            app.waitFor(30, TimeUnit.SECONDS);
+        }
+    }
+
     private record Result(int exit, String stderr) {
     }
 
