@@ -3,6 +3,7 @@ package io.s3jars.watch;
 import io.fabric8.kubernetes.client.KubernetesClient;
 import io.fabric8.kubernetes.client.extended.leaderelection.resourcelock.LeaderElectionRecord;
 import io.fabric8.kubernetes.client.extended.leaderelection.resourcelock.Lock;
+import java.util.function.Supplier;
 
 /**
  * A Lease lock that records its failures in {@link ApiServerProblems}: fabric8's elector logs each
@@ -18,28 +19,28 @@ final class RecordingLock implements Lock {
 
     @Override
     public LeaderElectionRecord get(KubernetesClient client) {
-        try {
-            return lock.get(client);
-        } catch (RuntimeException e) {
-            ApiServerProblems.record(e);
-            throw e;
-        }
+        return recorded(() -> lock.get(client));
     }
 
     @Override
     public void create(KubernetesClient client, LeaderElectionRecord record) {
-        try {
+        recorded(() -> {
             lock.create(client, record);
-        } catch (RuntimeException e) {
-            ApiServerProblems.record(e);
-            throw e;
-        }
+            return null;
+        });
     }
 
     @Override
     public void update(KubernetesClient client, LeaderElectionRecord record) {
-        try {
+        recorded(() -> {
             lock.update(client, record);
+            return null;
+        });
+    }
+
+    private static <T> T recorded(Supplier<T> call) {
+        try {
+            return call.get();
         } catch (RuntimeException e) {
             ApiServerProblems.record(e);
             throw e;
