@@ -48,6 +48,9 @@ class AdmissionGate {
         var response = context.response().setStatusCode(status)
                 .putHeader(HttpHeaders.CONTENT_TYPE, Refusals.TEXT.toString());
         if (close) {
+            // Quarkus resumes a request when a route's handler starts; paused again, the body stays
+            // in the socket instead of being read, decrypted and thrown away until the close.
+            context.request().pause();
             response.putHeader(HttpHeaders.CONNECTION, "close").end(answer)
                     .onComplete(done -> context.vertx().setTimer(CLOSE_AFTER_MILLIS,
                             id -> context.request().connection().close()));
