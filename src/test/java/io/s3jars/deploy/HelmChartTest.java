@@ -376,6 +376,14 @@ class HelmChartTest {
                 .containsExactly("policy.s3jars.io");
         assertThat(r.kind("ServiceMonitor")).isPresent();
         assertThat(r.kind("NetworkPolicy")).isPresent();
+        var open = r.one(io.fabric8.kubernetes.api.model.networking.v1.NetworkPolicy.class).getSpec().getIngress().get(0);
+        assertThat(open.getFrom()).as("the webhook port open to all by default").isNullOrEmpty();
+        var fromControlPlane = Rendered.chart(Map.of("networkPolicy.enabled", "true",
+                "networkPolicy.webhookFrom[0].ipBlock.cidr", "172.16.0.0/28"))
+                .one(io.fabric8.kubernetes.api.model.networking.v1.NetworkPolicy.class).getSpec().getIngress().get(0);
+        assertThat(fromControlPlane.getFrom()).singleElement()
+                .satisfies(peer -> assertThat(peer.getIpBlock().getCidr()).isEqualTo("172.16.0.0/28"));
+        assertThat(fromControlPlane.getPorts().get(0).getPort().getIntVal()).isEqualTo(8443);
         // No policy ConfigMap of its own; the record of node mount paths is always the chart's.
         assertThat(r.all(ConfigMap.class)).extracting(c -> c.getMetadata().getName())
                 .containsExactly("s3jars-node-mount-paths");
