@@ -93,24 +93,37 @@ final class ClusterSources implements Sources {
      * An INFO once a minute has passed without a failure.
      */
     private void reportApiServer() {
-        Optional<ApiServerProblems.Problem> problem = ApiServerProblems.latest();
-        Instant now = clock.instant();
-        boolean fresh = problem.isPresent() && problem.get().at().isAfter(lastSaid);
-        if (fresh && (lastWarned == null || Duration.between(lastWarned, now).compareTo(REPORT_EVERY) >= 0)) {
+        try {
+            report(ApiServerProblems.latest(), Instant.now());
+        } catch (RuntimeException e) {
+            // A failure here must not end the schedule, which would silence the reports for good.
+            LOG.debug("cluster mode: the API server report failed", e);
+        }
+    }
+
+    private void report(Optional<ApiServerProblems.Problem> latest, Instant now) {
+        // A problem older than a report interval is over: said already, or no longer worth saying.
+        Optional<ApiServerProblems.Problem> fresh = latest.filter(p -> p.at().isAfter(lastSaid)
+                && Duration.between(p.at(), now).compareTo(REPORT_EVERY) < 0);
+        String url = String.valueOf(client.getMasterUrl());
+        if (fresh.isPresent() && (lastWarned == null || Duration.between(lastWarned, now).compareTo(REPORT_EVERY) >= 0)) {
+            ApiServerProblems.Problem problem = fresh.get();
             PolicyConfigMapWatcher watcher = policyWatcher;
-            boolean neverReached = !view.nodesSynced() && !view.namespacesSynced() && (watcher == null || !watcher.hasSynced());
-            String url = String.valueOf(client.getMasterUrl());
-            if (neverReached) {
+            boolean neverSynced = !view.nodesSynced() && !view.namespacesSynced() && (watcher == null || !watcher.hasSynced());
+            if (problem.answered()) {
+                LOG.warnf("cluster mode: the API server at %s refuses calls (%s); check the RBAC of s3jars' service"
+                        + " account (docs/operations.md#rbac); retrying with backoff", url, problem.cause());
+            } else if (neverSynced) {
                 LOG.warnf("cluster mode: cannot reach the API server at %s (%s); retrying with backoff. To run without"
-                        + " a cluster, use local mode: set S3JARS_POLICY_FILE to a policy file", url, problem.get().cause());
+                        + " a cluster, use local mode: set S3JARS_POLICY_FILE to a policy file", url, problem.cause());
             } else {
                 LOG.warnf("cluster mode: calls to the API server at %s fail (%s); the caches keep serving and the calls"
-                        + " are retried with backoff", url, problem.get().cause());
+                        + " are retried with backoff", url, problem.cause());
             }
             lastWarned = now;
-            lastSaid = problem.get().at();
-        } else if (!fresh && lastWarned != null && Duration.between(lastSaid, now).compareTo(REPORT_EVERY) >= 0) {
-            LOG.infof("cluster mode: no call to the API server at %s has failed for a minute", client.getMasterUrl());
+            lastSaid = problem.at();
+        } else if (fresh.isEmpty() && lastWarned != null && Duration.between(lastSaid, now).compareTo(REPORT_EVERY) >= 0) {
+            LOG.infof("cluster mode: no call to the API server at %s has failed for a minute", url);
             lastWarned = null;
         }
     }

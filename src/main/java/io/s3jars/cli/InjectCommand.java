@@ -127,27 +127,58 @@ public final class InjectCommand implements Callable<Integer> {
                 .filter(n -> !n.isEmpty()), err, verbose);
         List<String> printed = new ArrayList<>();
         boolean denied = false;
+        List<JsonNode> results = new ArrayList<>();
         for (JsonNode document : documents) {
-            JsonNode before = document.deepCopy();
+            // What the result is compared with: the pod itself when the input is an AdmissionReview.
+            JsonNode before = (document.path("request").isObject() ? document.path("request").path("object") : document)
+                    .deepCopy();
             Injector.Result result = injector.inject(document);
             denied |= result.denied();
             try {
                 if (patchOnly) {
                     printed.add(JSON.writerWithDefaultPrettyPrinter().writeValueAsString(result.patch()) + "\n");
                 } else if (diff) {
-                    printed.add(ObjectDiff.unified(objectName(before), write(before), write(result.document())));
+                    printed.add(ObjectDiff.unified(objectName(document), write(before), write(result.document())));
                 } else {
-                    printed.add(write(result.document()));
+                    results.add(result.document());
                 }
             } catch (JsonProcessingException e) {
                 throw new IllegalStateException("cannot write the result", e);
             }
         }
-        out.print(String.join(patchOnly || diff || jsonInput ? "" : "---\n", printed));
+        if (!patchOnly && !diff) {
+            printed.add(objects(results));
+        }
+        out.print(String.join("", printed));
         return denied ? ExitCodes.DENIED : ExitCodes.OK;
     }
 
-    /** JSON in, JSON out (one pretty-printed object after another, as kubectl reads them); YAML otherwise. */
+    /**
+     * The objects as the input had them: YAML documents separated by {@code ---}; in JSON one object,
+     * or a {@code kind: List} of several, as {@code kubectl get -o json} prints them.
+     */
+    private String objects(List<JsonNode> results) {
+        try {
+            if (!jsonInput) {
+                List<String> yaml = new ArrayList<>();
+                for (JsonNode result : results) {
+                    yaml.add(YAML.writeValueAsString(result));
+                }
+                return String.join("---\n", yaml);
+            }
+            if (results.size() == 1) {
+                return write(results.get(0));
+            }
+            ObjectNode list = JSON.createObjectNode().put("apiVersion", "v1").put("kind", "List");
+            list.putArray("items").addAll(results);
+            list.putObject("metadata");
+            return write(list);
+        } catch (JsonProcessingException e) {
+            throw new IllegalStateException("cannot write the result", e);
+        }
+    }
+
+    /** JSON in, JSON out; YAML otherwise. */
     private String write(JsonNode document) throws JsonProcessingException {
         return jsonInput ? JSON.writerWithDefaultPrettyPrinter().writeValueAsString(document) + "\n"
                 : YAML.writeValueAsString(document);
@@ -190,9 +221,10 @@ public final class InjectCommand implements Callable<Integer> {
         }
         jsonInput = isJson(content);
         List<JsonNode> documents = new ArrayList<>();
-        try (JsonParser parser = YAML.getFactory().createParser(content)) {
+        // JSON objects one after another are valid JSON input but not one YAML document.
+        try (JsonParser parser = (jsonInput ? JSON : YAML).getFactory().createParser(content)) {
             while (parser.nextToken() != null) {
-                JsonNode document = YAML.readTree(parser);
+                JsonNode document = (jsonInput ? JSON : YAML).readTree(parser);
                 if (document != null && !document.isNull() && !document.isMissingNode()) {
                     flatten(document, documents);
                 }

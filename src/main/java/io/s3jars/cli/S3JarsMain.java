@@ -13,6 +13,7 @@ import java.nio.file.Files;
 import java.nio.file.NoSuchFileException;
 import java.nio.file.Path;
 import java.util.Arrays;
+import java.util.List;
 
 /**
  * Entry point. {@code inject} runs the engine offline and {@code node-agent} runs the node agent,
@@ -33,6 +34,11 @@ public final class S3JarsMain {
     public static void main(String... args) {
         String command = args.length == 0 ? "serve" : args[0];
         String[] rest = args.length == 0 ? args : Arrays.copyOfRange(args, 1, args.length);
+        if (command.equals("serve") && rest.length > 0) {
+            // serve takes no options of its own (S3JARS_* variables configure it): only these two.
+            command = List.of("--version", "-V").contains(rest[0]) ? "version"
+                    : List.of("--help", "-h").contains(rest[0]) ? "help" : command;
+        }
         switch (command) {
             case "inject" -> System.exit(InjectCommand.run(rest, System.in, System.out, System.err));
             case "certs" -> System.exit(CertsCommand.run(rest, System.out, System.err));

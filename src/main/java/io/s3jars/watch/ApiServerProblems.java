@@ -1,5 +1,6 @@
 package io.s3jars.watch;
 
+import io.fabric8.kubernetes.client.KubernetesClientException;
 import java.time.Instant;
 import java.util.Optional;
 import java.util.concurrent.atomic.AtomicReference;
@@ -11,8 +12,15 @@ import java.util.concurrent.atomic.AtomicReference;
  */
 public final class ApiServerProblems {
 
-    /** What failed, why (one line), and when. */
-    public record Problem(String cause, Instant at) {
+    /**
+     * Why a call failed (one line), when, and the HTTP status when the API server answered (a 403
+     * of missing RBAC), 0 when it was not reached at all.
+     */
+    public record Problem(String cause, int status, Instant at) {
+
+        public boolean answered() {
+            return status > 0;
+        }
     }
 
     private static final AtomicReference<Problem> LATEST = new AtomicReference<>();
@@ -21,11 +29,20 @@ public final class ApiServerProblems {
     }
 
     public static void record(Throwable failure) {
-        LATEST.set(new Problem(describe(failure), Instant.now()));
+        LATEST.set(new Problem(describe(failure), status(failure), Instant.now()));
     }
 
     public static Optional<Problem> latest() {
         return Optional.ofNullable(LATEST.get());
+    }
+
+    private static int status(Throwable failure) {
+        for (Throwable t = failure; t != null; t = t.getCause() == t ? null : t.getCause()) {
+            if (t instanceof KubernetesClientException k && k.getCode() > 0) {
+                return k.getCode();
+            }
+        }
+        return 0;
     }
 
     /** The innermost cause, by its class and first line: {@code UnknownHostException: kubernetes.default.svc}. */

@@ -1,6 +1,7 @@
 package io.s3jars.watch;
 
 import io.fabric8.kubernetes.client.KubernetesClient;
+import io.fabric8.kubernetes.client.KubernetesClientException;
 import io.fabric8.kubernetes.client.extended.leaderelection.resourcelock.LeaderElectionRecord;
 import io.fabric8.kubernetes.client.extended.leaderelection.resourcelock.Lock;
 import java.util.function.Supplier;
@@ -41,6 +42,12 @@ final class RecordingLock implements Lock {
     private static <T> T recorded(Supplier<T> call) {
         try {
             return call.get();
+        } catch (KubernetesClientException e) {
+            // 409: another replica wrote the Lease first, which is the election working.
+            if (e.getCode() != 409) {
+                ApiServerProblems.record(e);
+            }
+            throw e;
         } catch (RuntimeException e) {
             ApiServerProblems.record(e);
             throw e;

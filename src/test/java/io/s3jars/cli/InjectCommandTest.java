@@ -228,6 +228,21 @@ class InjectCommandTest {
                 Fixtures.JSON.readTree(Fixtures.resource("/spark-pods/pod-b-executor-1.json"))));
         assertThat(run("--policy", "examples/policy.yaml", "-f", yaml.toString())).isZero();
         assertThat(out.toString()).doesNotStartWith("{").contains("kind: Pod");
+
+        // Several objects, as kubectl get -o json prints them (a List), or one after another: a List
+        // comes out, and fed back in, it comes out the same.
+        String executor = Fixtures.resource("/spark-pods/pod-b-executor-1.json");
+        String driver = Fixtures.resource("/spark-pods/pod-a-driver.json");
+        for (String input : List.of("{\"apiVersion\": \"v1\", \"kind\": \"List\", \"items\": [" + executor + ", " + driver
+                + "]}", executor + "\n" + driver)) {
+            assertThat(run("--policy", "examples/policy.yaml", "-f", write("pods.json", input).toString())).isZero();
+            String list = out.toString();
+            JsonNode printedList = Fixtures.JSON.readTree(list);
+            assertThat(printedList.path("kind").asText()).isEqualTo("List");
+            assertThat(printedList.path("items")).hasSize(2);
+            assertThat(run("--policy", "examples/policy.yaml", "-f", write("again.json", list).toString())).isZero();
+            assertThat(out.toString()).isEqualTo(list);
+        }
     }
 
     @Test
@@ -245,6 +260,16 @@ class InjectCommandTest {
         assertThat(run("--policy", "examples/policy.yaml", "-f", pod.toString())).isZero();
         Path injected = write("injected.yaml", out.toString());
         assertThat(run("--policy", "examples/policy.yaml", "-f", injected.toString(), "--diff")).isZero();
+        assertThat(out.toString()).isEmpty();
+        // A review's diff is its pod's: nothing for a pod s3jars leaves alone.
+        ObjectNode review = (ObjectNode) Fixtures.JSON.readTree(Fixtures.resource("/spark-pods/review-b-executor-1.json"));
+        assertThat(run("--policy", "examples/policy.yaml", "-f", write("review.json", review.toString()).toString(),
+                "--diff")).isZero();
+        assertThat(out.toString()).startsWith("--- AdmissionReview taxi-trip-f5ae8ca20adf2221-exec-1 (input)")
+                .doesNotContain("\"request\"");
+        ((ObjectNode) review.at("/request/object/metadata/labels")).remove("s3jars.io/inject");
+        assertThat(run("--policy", "examples/policy.yaml", "-f", write("review.json", review.toString()).toString(),
+                "--diff")).isZero();
         assertThat(out.toString()).isEmpty();
         assertThat(run("--policy", "examples/policy.yaml", "-f", pod.toString(), "--diff", "--patch"))
                 .isEqualTo(ExitCodes.BAD_INPUT);

@@ -23,7 +23,7 @@ import org.junit.jupiter.api.Test;
 
 /**
  * Clients that hold connections with half-sent headers cannot take the webhook past its memory:
- * beyond the connection limit (here 8, 4,096 in production) new connections are closed at once,
+ * beyond the connection limit (here 8, 1,024 in production) new connections are closed at once,
  * and once the holders go, requests are answered again.
  */
 @QuarkusTest
@@ -66,6 +66,24 @@ class ConnectionLimitTest {
         Thread.sleep(500); // the server sees the holders' connections end
         try (RawHttpsConnection after = new RawHttpsConnection(tls, mutate.getPort())) {
             assertThat(after.post("/mutate", review).status()).isEqualTo(200);
+        }
+    }
+
+    /** Request headers over 2 KiB are refused (431): what a connection may make the server hold is small. */
+    @Test
+    void headersOverTwoKibAreRefused() throws Exception {
+        SSLContext tls = WebhookClient.trusting(LocalTlsTestResource.dir.resolve("ca.crt"));
+        byte[] review = Fixtures.resource("/spark-pods/review-b-executor-1.json").getBytes(StandardCharsets.UTF_8);
+        try (RawHttpsConnection connection = new RawHttpsConnection(tls, mutate.getPort())) {
+            byte[] head = ("POST /mutate HTTP/1.1\r\nHost: localhost\r\nContent-Type: application/json\r\nX-Padding: "
+                    + "x".repeat(2100) + "\r\nContent-Length: " + review.length + "\r\n\r\n")
+                    .getBytes(StandardCharsets.US_ASCII);
+            connection.write(head, 0, head.length);
+            connection.write(review, 0, review.length);
+            assertThat(connection.read().status()).isEqualTo(431);
+        }
+        try (RawHttpsConnection connection = new RawHttpsConnection(tls, mutate.getPort())) {
+            assertThat(connection.post("/mutate", review).status()).isEqualTo(200);
         }
     }
 }
