@@ -4,6 +4,7 @@
 #
 #   src/soak/run.sh                          # 10 minutes at 500 req/s
 #   DURATION=2m RATE=300 src/soak/run.sh     # shorter or lighter
+#   HOSTILE=1 src/soak/run.sh                # and a tenant's stream of the costliest reviews beside it
 #
 # Load: a small Go client (src/soak/load) with CONNECTIONS kept-alive HTTPS connections, the mix of
 # src/bench (5 hostpath, 2 sidecar, 1 denied, 2 not opted in per 10), every answer checked: uid,
@@ -13,6 +14,11 @@
 # must be ignored; every NODES_EVERY seconds the nodes file flips between 9 mount-ready nodes and
 # none, so `auto` answers switch between hostpath and sidecar. Files are replaced by rename, as a
 # ConfigMap volume does.
+#
+# With HOSTILE=1, a wrk client also sends the most expensive reviews within 3 MiB for the whole run
+# (src/bench/hostile.lua, two connections, 16-bucket pods at every limit and a 100,000-container pod,
+# under the example policy with those 16 buckets added), as src/bench/run.sh's hostile mix does;
+# its answers (most of them 503: large reviews are rationed) are reported, not checked.
 #
 # Prints latency per minute, errors, RSS and heap after a full GC at start and end, policy reloads
 # applied and edits refused (from /q/metrics), and the exit status of a final SIGTERM. Exits non-zero
@@ -33,6 +39,7 @@ CONNECTIONS=${CONNECTIONS:-8}
 POLICY_EVERY=${POLICY_EVERY:-5}
 NODES_EVERY=${NODES_EVERY:-4}
 HEAP_GROWTH_MAX_MIB=${HEAP_GROWTH_MAX_MIB:-16}
+HOSTILE=${HOSTILE:-0}
 SERVER_CPU=${SERVER_CPU:-1}
 LOAD_CPU=${LOAD_CPU:-0}
 # The image's options and archive, with the benchmark's heap bounds.
@@ -48,6 +55,7 @@ need bc bc
 need curl curl
 need jcmd openjdk-17-jdk-headless
 need jstat openjdk-17-jdk-headless
+[ "$HOSTILE" = 1 ] && need wrk wrk
 
 JAR=target/quarkus-app/quarkus-run.jar
 [ -f "$JAR" ] || mvn -B -q -ntp package -DskipTests
@@ -55,12 +63,22 @@ java -jar "$JAR" certs --service s3jars --namespace soak --dns localhost --ip 12
 python3 src/bench/make-inputs.py "$WORK"
 (cd src/soak/load && GOFLAGS=-mod=mod go build -o "$WORK/soak-load" .)
 
+BASE_POLICY=examples/policy.yaml
+if [ "$HOSTILE" = 1 ]; then
+  # The hostile reviews and the example policy with their 16 buckets, as the benchmark writes them.
+  mvn -B -q -ntp test-compile dependency:build-classpath -Dmdep.outputFile="$WORK/classpath" >"$WORK/mvn.log" 2>&1 \
+    || { cat "$WORK/mvn.log"; exit 1; }
+  java -cp "target/classes:target/test-classes:$(cat "$WORK/classpath")" io.s3jars.admission.WorstCaseBenchmark write "$WORK"
+  BASE_POLICY=$WORK/policy-hostile.yaml
+  export BENCH_INPUTS=$WORK
+fi
+
 # The edits: two valid policies that differ in the sidecar image and a binding, an invalid one,
 # and the nodes file with 9 of 10 nodes mount-ready or none.
-cp examples/policy.yaml "$WORK/policy-a.yaml"
-sed 's|mount-s3:1.21.0|mount-s3:1.21.1|' examples/policy.yaml >"$WORK/policy-b.yaml"
+cp "$BASE_POLICY" "$WORK/policy-a.yaml"
+sed 's|mount-s3:1.21.0|mount-s3:1.21.1|' "$BASE_POLICY" >"$WORK/policy-b.yaml"
 printf '  - name: team-c-jars\n    namespaces: [spark-team-c]\n    buckets: [spark-jars-bucket]\n' >>"$WORK/policy-b.yaml"
-sed 's|buckets: \[spark-jars-bucket\]$|buckets: [spark-jars-bucket, no-such-bucket]|' examples/policy.yaml >"$WORK/policy-invalid.yaml"
+sed 's|buckets: \[spark-jars-bucket\]$|buckets: [spark-jars-bucket, no-such-bucket]|' "$BASE_POLICY" >"$WORK/policy-invalid.yaml"
 cp "$WORK/nodes-10.json" "$WORK/nodes-ready.json"
 python3 - "$WORK" <<'EOF'
 import json, sys
@@ -135,7 +153,14 @@ PIDS+=("$POLICY_EDITOR")
 NODES_EDITOR=$!
 PIDS+=("$NODES_EDITOR")
 
+if [ "$HOSTILE" = 1 ]; then
+  taskset -c "$LOAD_CPU" wrk -t1 -c2 -d"$DURATION" -s src/bench/hostile.lua "https://localhost:$WEBHOOK_PORT" \
+    | grep '^RESULT' >"$WORK/hostile.txt" &
+  HOSTILE_CLIENT=$!
+  PIDS+=("$HOSTILE_CLIENT")
+fi
 report=$(load "$DURATION")
+[ "$HOSTILE" = 1 ] && wait "$HOSTILE_CLIENT"
 touch "$WORK/stop"
 wait "$POLICY_EDITOR" "$NODES_EDITOR"
 # Time for the poller (every 2 s) to read the last edit, then a last good policy, read likewise.
@@ -171,6 +196,12 @@ printf "heap after GC: %s MiB at start, %s MiB at end (%+.1f MiB; limit +%s)\n" 
 echo "policy:        $reloads reloads applied for $valid_edits valid edits; $refused refused for $invalid_edits invalid edits"
 echo "nodes:         $node_flips flips of the nodes file"
 echo "stop:          SIGTERM -> exit $exit_status in ${stop_ms} ms"
+if [ "$HOSTILE" = 1 ]; then
+  hostile=$(cat "$WORK/hostile.txt")
+  printf "hostile:       %d reviews of up to 3 MiB sent, %d answered other than 200 (large reviews rationed), %d failed, p99 %.1f ms\n" \
+    "$(field requests "$hostile")" "$(field non2xx "$hostile")" "$(field errors "$hostile")" \
+    "$(echo "$(field p99 "$hostile") / 1000" | bc -l)"
+fi
 
 status=0
 (( errors == 0 )) || { echo "FAIL: $errors requests failed"; status=1; }
