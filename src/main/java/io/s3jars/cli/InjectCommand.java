@@ -129,9 +129,8 @@ public final class InjectCommand implements Callable<Integer> {
         boolean denied = false;
         List<JsonNode> results = new ArrayList<>();
         for (JsonNode document : documents) {
-            // What the result is compared with: the pod itself when the input is an AdmissionReview.
-            JsonNode before = (document.path("request").isObject() ? document.path("request").path("object") : document)
-                    .deepCopy();
+            // What the result is compared with; the Injector edits copies, never the document.
+            JsonNode before = Injector.objectOf(document);
             Injector.Result result = injector.inject(document);
             denied |= result.denied();
             try {
@@ -185,11 +184,9 @@ public final class InjectCommand implements Callable<Integer> {
     }
 
     private static String objectName(JsonNode document) {
-        JsonNode metadata = document.path("request").isObject() ? document.path("request").path("object").path("metadata")
-                : document.path("metadata");
+        JsonNode metadata = Injector.objectOf(document).path("metadata");
         String name = metadata.path("name").asText(metadata.path("generateName").asText("(no name)"));
-        String kind = document.path("request").isObject() ? "AdmissionReview" : document.path("kind").asText("object");
-        return kind + " " + name;
+        return document.path("kind").asText("object") + " " + name;
     }
 
     private Optional<PolicySnapshot> readPolicy() {
@@ -219,20 +216,19 @@ public final class InjectCommand implements Callable<Integer> {
         } catch (IOException e) {
             throw new InputProblem("cannot read " + label() + ": " + e.getMessage());
         }
-        jsonInput = isJson(content);
-        List<JsonNode> documents = new ArrayList<>();
-        // JSON objects one after another are valid JSON input but not one YAML document.
-        try (JsonParser parser = (jsonInput ? JSON : YAML).getFactory().createParser(content)) {
-            while (parser.nextToken() != null) {
-                JsonNode document = (jsonInput ? JSON : YAML).readTree(parser);
-                if (document != null && !document.isNull() && !document.isMissingNode()) {
-                    flatten(document, documents);
-                }
+        List<JsonNode> documents;
+        try {
+            // JSON objects one after another are valid JSON input but not one YAML document.
+            documents = documents(JSON, content);
+            jsonInput = true;
+        } catch (IOException notJson) {
+            try {
+                documents = documents(YAML, content);
+            } catch (JsonProcessingException e) {
+                throw new InputProblem(label() + " is not valid YAML or JSON: " + oneLine(e));
+            } catch (IOException e) {
+                throw new InputProblem("cannot read " + label() + ": " + e.getMessage());
             }
-        } catch (JsonProcessingException e) {
-            throw new InputProblem(label() + " is not valid YAML or JSON: " + oneLine(e));
-        } catch (IOException e) {
-            throw new InputProblem("cannot read " + label() + ": " + e.getMessage());
         }
         if (documents.isEmpty()) {
             throw new InputProblem(label() + " holds no object");
@@ -240,21 +236,18 @@ public final class InjectCommand implements Callable<Integer> {
         return documents;
     }
 
-    /**
-     * Whether the input is JSON: one or more JSON values and nothing else, as {@code kubectl get -o
-     * json} writes them. YAML that holds JSON documents between {@code ---} lines is YAML.
-     */
-    private static boolean isJson(byte[] content) {
-        try (JsonParser parser = JSON.getFactory().createParser(content)) {
-            boolean any = false;
+    /** Every document {@code mapper} reads from {@code content}, lists flattened; empty documents dropped. */
+    private static List<JsonNode> documents(ObjectMapper mapper, byte[] content) throws IOException {
+        List<JsonNode> documents = new ArrayList<>();
+        try (JsonParser parser = mapper.getFactory().createParser(content)) {
             while (parser.nextToken() != null) {
-                parser.skipChildren();
-                any = true;
+                JsonNode document = mapper.readTree(parser);
+                if (document != null && !document.isNull() && !document.isMissingNode()) {
+                    flatten(document, documents);
+                }
             }
-            return any;
-        } catch (IOException notJson) {
-            return false;
         }
+        return documents;
     }
 
     /**
@@ -293,6 +286,12 @@ public final class InjectCommand implements Callable<Integer> {
             Optional<String> namespaceFlag, PrintStream err, boolean verbose) {
 
         record Result(JsonNode document, ArrayNode patch, boolean denied) {
+        }
+
+        /** The object a document's result stands for: an AdmissionReview's pod, or the document itself. */
+        static JsonNode objectOf(JsonNode document) {
+            JsonNode pod = document.path("request").path("object");
+            return document.path("kind").asText("").equals("AdmissionReview") && pod.isObject() ? pod : document;
         }
 
         Result inject(JsonNode document) {
