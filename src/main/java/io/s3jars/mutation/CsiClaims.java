@@ -3,8 +3,6 @@ package io.s3jars.mutation;
 import io.s3jars.cluster.ClaimPresence;
 import io.s3jars.cluster.ClusterView;
 import io.s3jars.policy.Bucket;
-import io.s3jars.policy.Csi;
-import io.s3jars.policy.Mode;
 import io.s3jars.policy.PolicySnapshot;
 import io.s3jars.volumes.WantedVolumes;
 import java.util.List;
@@ -47,14 +45,14 @@ final class CsiClaims {
     }
 
     private String why(Bucket bucket) {
-        if (!bucket.csi().claimName().equals(Csi.defaultFor(bucket.name()).claimName())) {
+        if (!bucket.csi().isDefaultFor(bucket.name())) {
             return "the policy names it as csi.claimName, so the platform team creates it (docs/install.md)";
         }
         if (!cluster.managesCsiVolumes() || !policy.defaults().manageCsiVolumes()) {
             return "s3jars does not manage csi volumes in this cluster (defaults.csi.manageVolumes in the policy, or"
                     + " the chart's csi.manageVolumes), so the platform team creates it (docs/install.md)";
         }
-        if (!bucket.csi().declared() && policy.defaults().mode() != Mode.CSI) {
+        if (!WantedVolumes.servedInCsiMode(policy, bucket)) {
             return "s3jars keeps claims only for buckets served in csi mode (csi in the bucket's policy entry, or"
                     + " defaults.mode csi); ask the platform team to declare it";
         }

@@ -65,10 +65,10 @@ final class ModeSelection {
 
     /**
      * The first mode of the policy's {@code autoOrder} this pod can have: hostpath when a Ready,
-     * schedulable node it tolerates carries every bucket's mount; csi when every bucket declares csi
-     * and the CSI driver runs in the cluster, unless a claim is known to be missing; sidecar always. Where the namespace enforces Pod
-     * Security baseline or restricted, only csi can be served, so hostpath and sidecar are passed
-     * over when csi can be had. The reason says why each mode before the chosen one was not.
+     * schedulable node it tolerates carries every bucket's mount; csi when every bucket declares csi,
+     * the CSI driver runs in the cluster and no claim is known to be missing; sidecar always. Where
+     * the namespace enforces Pod Security baseline or restricted, only csi can be served, so hostpath
+     * and sidecar are passed over when csi can be had. The reason says why each mode before the chosen one was not.
      */
     private static Checked<InjectionPlan> auto(SparkPod pod, String namespace, List<Bucket> buckets,
             List<BucketMount> mounts, Defaults defaults, ClusterView cluster, CsiClaims claims, List<String> warnings) {
@@ -160,7 +160,7 @@ final class ModeSelection {
                         + " policy sets none for " + String.join(", ", noImage) + "; use hostpath mode or ask the"
                         + " platform team to set defaults.sidecar.image");
             }
-            case CSI -> Optional.empty(); // a claim the namespace lacks leaves the pod Pending with the reason
+            case CSI -> Optional.empty(); // a missing claim is the engine's check, after the plan (CsiClaims)
             case AUTO -> throw new IllegalArgumentException("auto is resolved to a concrete mode before this check");
         };
         if (problem.isPresent()) {

@@ -61,7 +61,8 @@ public final class MutationEngine {
                         + " tell which buckets namespace " + namespace + " may use; the pod is refused rather than"
                         + " started without its jars. Check the s3jars logs and its policy ConfigMap.", List.of());
             }
-            Checked<InjectionPlan> plan = plan(pod, namespace, policy.get(), cluster);
+            CsiClaims claims = new CsiClaims(namespace, policy.get(), cluster);
+            Checked<InjectionPlan> plan = plan(pod, namespace, policy.get(), cluster, claims);
             if (plan.isDenied()) {
                 return plan.denial();
             }
@@ -69,7 +70,7 @@ public final class MutationEngine {
             if (podSecurity.isPresent()) {
                 return podSecurity.get();
             }
-            Optional<Decision.Deny> noClaim = missingClaimDenial(namespace, policy.get(), cluster, plan.value());
+            Optional<Decision.Deny> noClaim = missingClaimDenial(claims, plan.value());
             if (noClaim.isPresent()) {
                 return noClaim.get();
             }
@@ -93,7 +94,8 @@ public final class MutationEngine {
             if (reasonToSkip(pod).isPresent() || limits.check(podJson).isPresent()) {
                 return Optional.empty();
             }
-            Checked<InjectionPlan> plan = plan(pod, namespace, policy, cluster);
+            Checked<InjectionPlan> plan = plan(pod, namespace, policy, cluster,
+                    new CsiClaims(namespace, policy, cluster));
             if (plan.isDenied()) {
                 return Optional.empty();
             }
@@ -110,13 +112,12 @@ public final class MutationEngine {
 
     /** The pod's buckets, checked against the bindings, and the plan of how to mount them. */
     private static Checked<InjectionPlan> plan(SparkPod pod, String namespace, PolicySnapshot policy,
-            ClusterView cluster) {
+            ClusterView cluster, CsiClaims claims) {
         Checked<List<Bucket>> buckets = BucketSelection.select(pod, namespace, policy);
         if (buckets.isDenied()) {
             return buckets.asDenied();
         }
-        return ModeSelection.plan(pod, namespace, buckets.value(), policy.defaults(), cluster,
-                new CsiClaims(namespace, policy, cluster));
+        return ModeSelection.plan(pod, namespace, buckets.value(), policy.defaults(), cluster, claims);
     }
 
     /** The fold: every step of the plan's mode, in order, on one working copy of the pod. */
@@ -158,11 +159,9 @@ public final class MutationEngine {
     }
 
     /** A csi plan whose claim is missing in the namespace, and will not be created, would leave the pod Pending. */
-    private static Optional<Decision.Deny> missingClaimDenial(String namespace, PolicySnapshot policy,
-            ClusterView cluster, InjectionPlan plan) {
+    private static Optional<Decision.Deny> missingClaimDenial(CsiClaims claims, InjectionPlan plan) {
         return switch (plan.mode()) {
-            case CSI -> new CsiClaims(namespace, policy, cluster)
-                    .missing(plan.mounts().stream().map(BucketMount::bucket).toList())
+            case CSI -> claims.missing(plan.mounts().stream().map(BucketMount::bucket).toList())
                     .map(why -> new Decision.Deny(DenyCode.INVALID, "csi mode cannot serve this pod: " + why,
                             plan.bucketNames()));
             case HOSTPATH, SIDECAR, AUTO -> Optional.empty();

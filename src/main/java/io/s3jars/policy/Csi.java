@@ -14,4 +14,9 @@ public record Csi(String claimName, boolean declared) {
     public static Csi defaultFor(String bucket) {
         return new Csi("s3jars-" + bucket, false);
     }
+
+    /** Whether the claim is {@code s3jars-<bucket>}, the one s3jars may keep; another name is the platform team's. */
+    public boolean isDefaultFor(String bucket) {
+        return claimName.equals(defaultFor(bucket).claimName());
+    }
 }

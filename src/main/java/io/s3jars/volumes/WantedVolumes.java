@@ -1,7 +1,6 @@
 package io.s3jars.volumes;
 
 import io.s3jars.policy.Bucket;
-import io.s3jars.policy.Csi;
 import io.s3jars.policy.Mode;
 import io.s3jars.policy.PolicySnapshot;
 import java.util.ArrayList;
@@ -49,9 +48,13 @@ public final class WantedVolumes {
         return wanted;
     }
 
+    /** Whether the policy serves the bucket in csi mode: the bucket declares {@code csi}, or {@code defaults.mode} is csi. */
+    public static boolean servedInCsiMode(PolicySnapshot policy, Bucket bucket) {
+        return bucket.csi().declared() || policy.defaults().mode() == Mode.CSI;
+    }
+
     private static boolean servedByManagedClaim(PolicySnapshot policy, Bucket bucket) {
-        return policy.defaults().manageCsiVolumes()
-                && (bucket.csi().declared() || policy.defaults().mode() == Mode.CSI)
-                && bucket.csi().claimName().equals(Csi.defaultFor(bucket.name()).claimName());
+        return policy.defaults().manageCsiVolumes() && servedInCsiMode(policy, bucket)
+                && bucket.csi().isDefaultFor(bucket.name());
     }
 }
