@@ -51,8 +51,13 @@ public final class ApiServerProblems {
         while (root.getCause() != null && root.getCause() != root) {
             root = root.getCause();
         }
-        String message = String.valueOf(root.getMessage());
+        return root.getClass().getSimpleName() + ": " + firstLine(root);
+    }
+
+    /** The first line of a failure's message: the API server's and fabric8's carry the request and more below it. */
+    static String firstLine(Throwable failure) {
+        String message = String.valueOf(failure.getMessage());
         int newline = message.indexOf('\n');
-        return root.getClass().getSimpleName() + ": " + (newline < 0 ? message : message.substring(0, newline));
+        return newline < 0 ? message : message.substring(0, newline);
     }
 }

@@ -91,7 +91,7 @@ final class CsiVolumePass {
         try {
             change.run();
         } catch (KubernetesClientException e) {
-            failures.add(CsiVolumeWriter.oneLine(e));
+            failures.add(ApiServerProblems.firstLine(e));
         }
     }
 
@@ -110,7 +110,7 @@ final class CsiVolumePass {
                 == ClaimPresence.PRESENT && !ownedAfterAll(want)) {
             return;
         }
-        ensureVolume(want, name, existing, claim);
+        ensureVolume(want, name, existing);
         ensureClaim(want, name, claim);
     }
 
@@ -125,7 +125,7 @@ final class CsiVolumePass {
         return false;
     }
 
-    private void ensureVolume(WantedVolume want, String name, PersistentVolume existing, PersistentVolumeClaim claim) {
+    private void ensureVolume(WantedVolume want, String name, PersistentVolume existing) {
         PersistentVolume desired = CsiVolumeObjects.volume(want, name);
         if (existing == null) {
             writer.create(desired, "for bucket " + want.bucket().name() + " in namespace " + want.namespace());

@@ -1,12 +1,9 @@
 package io.s3jars.watch;
 
-import io.fabric8.kubernetes.api.model.EventBuilder;
+import io.fabric8.kubernetes.api.model.Event;
 import io.fabric8.kubernetes.api.model.HasMetadata;
 import io.fabric8.kubernetes.client.KubernetesClient;
 import io.fabric8.kubernetes.client.KubernetesClientException;
-import java.time.Instant;
-import java.time.ZoneOffset;
-import java.time.format.DateTimeFormatter;
 import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.atomic.AtomicLong;
@@ -20,8 +17,6 @@ import org.jboss.logging.Logger;
 final class CsiVolumeWriter {
 
     private static final Logger LOG = Logger.getLogger(CsiVolumeController.class);
-    /** Events of a cluster-scoped object go to this namespace, where {@code kubectl describe} looks for them. */
-    private static final String EVENTS_OF_VOLUMES = "default";
 
     private final KubernetesClient client;
     private final BooleanSupplier holdsLease;
@@ -99,34 +94,16 @@ final class CsiVolumeWriter {
 
     /** An Event on the object, for {@code kubectl describe}; losing one is logged, never fatal. */
     private void event(HasMetadata object, String reason, String message) {
-        String namespace = object.getMetadata().getNamespace() == null ? EVENTS_OF_VOLUMES
-                : object.getMetadata().getNamespace();
-        String now = DateTimeFormatter.ISO_INSTANT.format(Instant.now().atOffset(ZoneOffset.UTC));
-        var event = new EventBuilder()
-                .withNewMetadata().withGenerateName(object.getMetadata().getName() + ".").withNamespace(namespace)
-                .endMetadata()
-                .withNewInvolvedObject().withApiVersion("v1").withKind(object.getKind())
-                .withName(object.getMetadata().getName()).withNamespace(object.getMetadata().getNamespace())
-                .withUid(object.getMetadata().getUid()).endInvolvedObject()
-                .withType("Normal").withReason(reason).withMessage(message)
-                .withNewSource().withComponent("s3jars").endSource()
-                .withFirstTimestamp(now).withLastTimestamp(now).withCount(1)
-                .build();
+        Event event = ObjectEvents.of(object, "Normal", reason, message);
         try {
-            client.v1().events().inNamespace(namespace).resource(event).create();
+            client.v1().events().inNamespace(event.getMetadata().getNamespace()).resource(event).create();
         } catch (KubernetesClientException e) {
-            LOG.debugf("csi volumes: no Event for %s: %s", describe(object), oneLine(e));
+            LOG.debugf("csi volumes: no Event for %s: %s", describe(object), ApiServerProblems.firstLine(e));
         }
     }
 
     private static String describe(HasMetadata object) {
         String namespace = object.getMetadata().getNamespace();
         return object.getKind() + " " + (namespace == null ? "" : namespace + "/") + object.getMetadata().getName();
-    }
-
-    static String oneLine(Exception e) {
-        String message = String.valueOf(e.getMessage());
-        int newline = message.indexOf('\n');
-        return newline < 0 ? message : message.substring(0, newline);
     }
 }

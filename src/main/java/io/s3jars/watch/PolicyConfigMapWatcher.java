@@ -1,13 +1,10 @@
 package io.s3jars.watch;
 
 import io.fabric8.kubernetes.api.model.ConfigMap;
-import io.fabric8.kubernetes.api.model.EventBuilder;
-import io.fabric8.kubernetes.api.model.ObjectReferenceBuilder;
 import io.fabric8.kubernetes.client.KubernetesClient;
 import io.fabric8.kubernetes.client.informers.SharedIndexInformer;
 import io.s3jars.policy.PolicyResult;
 import io.s3jars.policy.PolicyStore;
-import java.time.Instant;
 import java.util.List;
 import java.util.Objects;
 import java.util.concurrent.CompletableFuture;
@@ -27,7 +24,6 @@ import org.jboss.logging.Logger;
 public final class PolicyConfigMapWatcher implements AutoCloseable {
 
     private static final Logger LOG = Logger.getLogger(PolicyConfigMapWatcher.class);
-    private static final int MAX_EVENT_MESSAGE = 1024;
 
     private final KubernetesClient client;
     private final String namespace;
@@ -132,19 +128,7 @@ public final class PolicyConfigMapWatcher implements AutoCloseable {
         if (!recordEvents) {
             return;
         }
-        String now = Instant.now().toString();
-        var event = new EventBuilder()
-                .withNewMetadata().withGenerateName(name + ".").withNamespace(namespace).endMetadata()
-                .withInvolvedObject(new ObjectReferenceBuilder().withApiVersion("v1").withKind("ConfigMap")
-                        .withNamespace(namespace).withName(name).withUid(configMap.getMetadata().getUid())
-                        .withResourceVersion(configMap.getMetadata().getResourceVersion()).build())
-                .withType(type).withReason(reason)
-                .withMessage(message.length() > MAX_EVENT_MESSAGE ? message.substring(0, MAX_EVENT_MESSAGE - 3) + "..."
-                        : message)
-                .withFirstTimestamp(now).withLastTimestamp(now).withCount(1)
-                .withNewSource().withComponent("s3jars").endSource()
-                .withReportingComponent("s3jars")
-                .build();
+        var event = ObjectEvents.of(configMap, type, reason, message);
         CompletableFuture.runAsync(() -> client.v1().events().inNamespace(namespace).resource(event).create())
                 .exceptionally(e -> {
                     LOG.warnf("could not record Event %s on ConfigMap %s/%s: %s", reason, namespace, name, e.getMessage());
