@@ -20,6 +20,20 @@ function M.requests(kinds)
   return requests
 end
 
+-- init() and request() for a script that sends the files of kinds in turn, one per request.
+function M.in_turn(kinds)
+  local requests = {}
+  local counter = 0
+  local function init(args)
+    requests = M.requests(kinds)
+  end
+  local function request()
+    counter = counter + 1
+    return requests[(counter % #requests) + 1]
+  end
+  return init, request
+end
+
 function M.done(summary, latency, requests)
   local errors = summary.errors.connect + summary.errors.read + summary.errors.write + summary.errors.timeout
   io.write(string.format("RESULT requests=%d seconds=%.2f errors=%d non2xx=%d p50=%d p90=%d p99=%d max=%d\n",

@@ -4,16 +4,8 @@
 local common = dofile("src/bench/common.lua")
 local delay_ms = tonumber(os.getenv("HOSTILE_DELAY_MS") or "100")
 local kinds = {"hostile-hostpath.json", "hostile-sidecar.json", "hostile-over-limits.json"}
-local requests = {}
-local counter = 0
-function init(args)
-  requests = common.requests(kinds)
-end
+init, request = common.in_turn(kinds)
 function delay()
   return delay_ms
-end
-function request()
-  counter = counter + 1
-  return requests[(counter % #requests) + 1]
 end
 done = common.done

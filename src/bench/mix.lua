@@ -4,13 +4,5 @@
 local common = dofile("src/bench/common.lua")
 local kinds = {"hostpath.json", "hostpath.json", "sidecar.json", "hostpath.json", "skipped.json",
                "hostpath.json", "denied.json", "sidecar.json", "hostpath.json", "skipped.json"}
-local requests = {}
-local counter = 0
-function init(args)
-  requests = common.requests(kinds)
-end
-function request()
-  counter = counter + 1
-  return requests[(counter % #requests) + 1]
-end
+init, request = common.in_turn(kinds)
 done = common.done
