@@ -18,3 +18,12 @@ heap_after_gc() {
 
 # field NAME LINE: the number after NAME= in a RESULT line.
 field() { sed -E "s/.* $1=([0-9.]+).*/\1/" <<<"$2"; }
+
+# The chart's JVM options (values.yaml javaOpts) with -XX:MaxRAM at the chart's memory limit, so that
+# the JVM sizes its heap as in the chart's container (MaxRAMPercentage of the limit); the machines
+# that run the benchmark and the soak have no such limit.
+chart_java_opts() {
+  local limit
+  limit=$(sed -n '/^resources:/,/^[a-zA-Z]/ s/^    memory: \([0-9]*\)Mi$/\1/p' helm/s3jars/values.yaml | tail -1)
+  echo "-XX:MaxRAM=${limit}m $(sed -n 's/^javaOpts: "\(.*\)"$/\1/p' helm/s3jars/values.yaml)"
+}

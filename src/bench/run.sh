@@ -7,6 +7,9 @@
 #   DURATION=60s src/bench/run.sh    # longer measurements
 #   LONG=1 src/bench/run.sh          # adds a 5-minute run reporting heap after GC at start and end
 #   ONLY=hostile src/bench/run.sh    # only the standard load beside a stream of the costliest reviews
+#   ONLY=footprint src/bench/run.sh  # only where the resident memory goes at the standard load, for
+#                                    # each set of JVM options in FOOTPRINT_OPTS (sets separated by |;
+#                                    # default: the chart's javaOpts with the heap bound its limit gives)
 #
 # Server and load generator are pinned to different cores (SERVER_CPU, LOAD_CPU) so that they do
 # not steal from each other; every server gets the same single core. The JVM starts on every core
@@ -15,8 +18,9 @@
 # 10-30% above its steady state. Every server of the comparison gets the same 3-minute warm-up; the
 # scale runs, which only show that latency stays flat, get 60 s (SCALE_WARMUP).
 #
-# s3jars runs with the JVM options recommended in docs/performance.md (JAVA_OPTS below) and a class-data
-# sharing archive written first by src/main/docker/train-class-data-sharing.sh, as the image build does.
+# s3jars runs with the chart's JVM options (JAVA_OPTS below; -XX:MaxRAM gives the JVM the chart's
+# memory limit) and a class-data sharing archive written first by
+# src/main/docker/train-class-data-sharing.sh, as the image build does.
 set -euo pipefail
 if [ "${1:-}" = --help ] || [ "${1:-}" = -h ]; then
   sed -n '2,/^set -euo pipefail/p' "$0" | sed '$d' | sed 's/^# \{0,1\}//'
@@ -31,13 +35,14 @@ SCALE_WARMUP=${SCALE_WARMUP:-60s}
 CONNECTIONS=${CONNECTIONS:-8}
 SERVER_CPU=${SERVER_CPU:-1}
 LOAD_CPU=${LOAD_CPU:-0}
-JAVA_OPTS=${JAVA_OPTS:--XX:+UseSerialGC -Xms64m -Xmx128m -Xmn48m -XX:SurvivorRatio=2 -XX:MetaspaceSize=96m -XX:CompileThresholdScaling=5 -XX:+ExitOnOutOfMemoryError -XX:TrimNativeHeapInterval=10000}
 export MALLOC_ARENA_MAX=${MALLOC_ARENA_MAX:-2}
 WORK=$(mktemp -d /tmp/s3jars-bench.XXXXXX)
 PIDS=()
 trap 'for p in "${PIDS[@]:-}"; do kill "$p" 2>/dev/null || true; done' EXIT
 
 . src/bench/common.sh
+# The chart's JVM options, with the heap sized as in the chart's container (chart_java_opts).
+JAVA_OPTS=${JAVA_OPTS:-$(chart_java_opts)}
 need wrk wrk
 need go golang-go
 need bc bc
@@ -49,10 +54,12 @@ JAR=target/quarkus-app/quarkus-run.jar
 java -jar "$JAR" certs --service s3jars --namespace bench --dns localhost --ip 127.0.0.1 --out "$WORK/pki" >/dev/null
 python3 src/bench/make-inputs.py "$WORK"
 # The in-process benchmarks' classpath, and the hostile reviews and their policy for the hostile mix.
-mvn -B -q -ntp test-compile dependency:build-classpath -Dmdep.outputFile="$WORK/classpath" >"$WORK/mvn.log" 2>&1 \
-  || { cat "$WORK/mvn.log"; exit 1; }
-java -cp "target/classes:target/test-classes:$(cat "$WORK/classpath")" io.s3jars.admission.WorstCaseBenchmark write "$WORK"
-(cd src/bench/go-reference && GOFLAGS=-mod=mod go build -o "$WORK/go-reference" .)
+if [ "${ONLY:-}" != footprint ]; then
+  mvn -B -q -ntp test-compile dependency:build-classpath -Dmdep.outputFile="$WORK/classpath" >"$WORK/mvn.log" 2>&1 \
+    || { cat "$WORK/mvn.log"; exit 1; }
+  java -cp "target/classes:target/test-classes:$(cat "$WORK/classpath")" io.s3jars.admission.WorstCaseBenchmark write "$WORK"
+  (cd src/bench/go-reference && GOFLAGS=-mod=mod go build -o "$WORK/go-reference" .)
+fi
 export BENCH_INPUTS=$WORK
 
 
@@ -131,6 +138,48 @@ hostile_mix() {
   printf "p99 with the hostile stream / alone: %.2fx\n" "$(echo "$(field p99 "$mixed") / $(field p99 "$alone")" | bc -l)"
   stop "$S3JARS_PID"
 }
+
+# footprint: RSS, throughput and where the resident memory is at the standard load (by mapping, and
+# native memory tracking's committed categories), once per set of JVM options.
+footprint() {
+  local sets opts
+  IFS='|' read -ra sets <<<"${FOOTPRINT_OPTS:-$(chart_java_opts)}"
+  echo
+  echo "== footprint: resident memory at the standard load (1,000 nodes, examples/policy.yaml), by JVM options"
+  echo "   target: RSS at most 150 MiB, throughput at most 10% below the chart's options"
+  for opts in "${sets[@]}"; do
+    local JAVA_OPTS="$opts -XX:NativeMemoryTracking=summary"
+    train_class_data_sharing
+    start_s3jars "$WORK/nodes-1000.json" examples/policy.yaml
+    warm_up 8443 "$SCALE_WARMUP"
+    local result
+    result=$(load 8443 "$DURATION")
+    echo
+    echo "options: $opts"
+    # Resident memory first: the full collection that heap_after_gc runs may give heap back.
+    local rss resident
+    rss=$(rss_mib "$S3JARS_PID")
+    resident=$(python3 src/bench/resident.py "$S3JARS_PID")
+    printf "%.0f req/s, p99 %.2f ms, RSS %s MiB, heap after GC %s MiB, %s threads\n" "$(rps "$result")" \
+      "$(echo "$(field p99 "$result") / 1000" | bc -l)" "$rss" "$(heap_after_gc "$S3JARS_PID")" \
+      "$(ls "/proc/$S3JARS_PID/task" | wc -l)"
+    echo "resident, by mapping:"
+    echo "$resident"
+    # Committed memory per native-memory-tracking category, largest first; "Other" holds Netty's direct
+    # buffers (allocated through Unsafe), "Shared class space" the class-data sharing archive.
+    echo "committed, by native memory tracking's categories (committed is not resident: see above):"
+    jcmd "$S3JARS_PID" VM.native_memory summary | sed -nE \
+      -e 's/^Total: reserved=[0-9]+KB, committed=([0-9]+)KB.*/total_committed \1/p' \
+      -e 's/^-[[:space:]]+(.+) \(reserved=[0-9]+KB, committed=([0-9]+)KB\)/\1 \2/p' \
+      | awk '{kb = $NF; $NF = ""; printf "%10.1f MiB  %s\n", kb / 1024, $0}' | sort -rn | awk '$1 >= 0.5'
+    stop "$S3JARS_PID"
+  done
+}
+
+if [ "${ONLY:-}" = footprint ]; then
+  footprint
+  exit 0
+fi
 
 if [ "${ONLY:-}" = hostile ]; then
   train_class_data_sharing

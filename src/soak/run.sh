@@ -42,14 +42,14 @@ HEAP_GROWTH_MAX_MIB=${HEAP_GROWTH_MAX_MIB:-16}
 HOSTILE=${HOSTILE:-0}
 SERVER_CPU=${SERVER_CPU:-1}
 LOAD_CPU=${LOAD_CPU:-0}
-# The image's options and archive, with the benchmark's heap bounds.
-JAVA_OPTS=${JAVA_OPTS:--XX:+UseSerialGC -Xms64m -Xmx128m -Xmn48m -XX:SurvivorRatio=2 -XX:MetaspaceSize=96m -XX:CompileThresholdScaling=5 -XX:+ExitOnOutOfMemoryError}
 export MALLOC_ARENA_MAX=${MALLOC_ARENA_MAX:-2}
 WORK=$(mktemp -d /tmp/s3jars-soak.XXXXXX)
 PIDS=()
 trap 'for p in "${PIDS[@]:-}"; do kill "$p" 2>/dev/null || true; done' EXIT
 
 . src/bench/common.sh
+# The chart's JVM options, heap sized as in its container, and the image's class-data sharing archive.
+JAVA_OPTS=${JAVA_OPTS:-$(chart_java_opts)}
 need go golang-go
 need bc bc
 need curl curl
