@@ -12,8 +12,9 @@ import jakarta.ws.rs.core.MediaType;
  * takes a request without one as JSON, where the API server always sends {@code application/json}.
  * And an answer within a deadline from the request's headers: the API server waits at most 30 s
  * for a webhook (the chart sets 5), so a body still arriving after this comes from no API server;
- * the connection is closed, so a client trickling a body holds nothing for long. A Vert.x route in
- * front of Quarkus REST, because a resource method only runs once the whole body is in.
+ * the connection is closed, so a client trickling a body holds nothing for long ({@link HeaderDeadline}
+ * does the same for headers). A Vert.x route in front of Quarkus REST, because a resource method
+ * only runs once the whole body is in.
  */
 @ApplicationScoped
 class AdmissionGate {
@@ -25,10 +26,12 @@ class AdmissionGate {
 
     private final AdmissionLog log;
     private final LargeReviews large;
+    private final HeaderDeadline headerDeadline;
 
-    AdmissionGate(AdmissionLog log, LargeReviews large) {
+    AdmissionGate(AdmissionLog log, LargeReviews large, HeaderDeadline headerDeadline) {
         this.log = log;
         this.large = large;
+        this.headerDeadline = headerDeadline;
     }
 
     void register(@Observes Router router) {
@@ -69,6 +72,9 @@ class AdmissionGate {
     }
 
     private void start(String path, RoutingContext context) {
+        var connection = context.request().connection();
+        headerDeadline.requestStarted(connection);
+        context.addEndHandler(done -> headerDeadline.requestEnded(connection));
         if (context.request().getHeader(HttpHeaders.CONTENT_TYPE) == null) {
             refuse(path, context, 415, "no Content-Type", "expected Content-Type " + MediaType.APPLICATION_JSON
                     + ", got none", false);
