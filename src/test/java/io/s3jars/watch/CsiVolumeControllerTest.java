@@ -8,14 +8,20 @@ import io.fabric8.kubernetes.api.model.PersistentVolume;
 import io.fabric8.kubernetes.api.model.PersistentVolumeBuilder;
 import io.fabric8.kubernetes.api.model.PersistentVolumeClaim;
 import io.fabric8.kubernetes.api.model.PersistentVolumeClaimBuilder;
+import io.fabric8.kubernetes.client.ConfigBuilder;
 import io.fabric8.kubernetes.client.KubernetesClient;
+import io.fabric8.kubernetes.client.KubernetesClientBuilder;
 import io.fabric8.kubernetes.client.server.mock.EnableKubernetesMockClient;
+import io.fabric8.kubernetes.client.server.mock.KubernetesMockServer;
+import io.fabric8.mockwebserver.http.RecordedRequest;
 import io.s3jars.cluster.ClaimPresence;
+import io.s3jars.deploy.ChartRbac;
 import io.s3jars.policy.PolicyStore;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
+import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
 
@@ -32,12 +38,31 @@ class CsiVolumeControllerTest {
     private static final String VOLUME = "s3jars-spark-team-a-spark-jars-bucket";
     private static final String CLAIM = "s3jars-spark-jars-bucket";
 
-    KubernetesClient client;
-    private final List<CsiVolumeController> controllers = new ArrayList<>();
+    /** The controller's requests carry this User-Agent; the test's own set up and read the cluster. */
+    private static final String CONTROLLER = "s3jars-csi-volume-controller-under-test";
+    private static final ChartRbac CHART_RBAC = ChartRbac.rendered(Map.of());
 
+    KubernetesClient client;
+    KubernetesMockServer server;
+    private final List<CsiVolumeController> controllers = new ArrayList<>();
+    private final List<KubernetesClient> controllerClients = new ArrayList<>();
+
+    /** Every call the controller made in the test is one the chart's RBAC grants. */
     @AfterEach
-    void stop() {
+    void stopAndCheckEveryCallAgainstTheChartsRbac() throws InterruptedException {
         controllers.forEach(CsiVolumeController::close);
+        controllerClients.forEach(KubernetesClient::close);
+        List<String> refused = new ArrayList<>();
+        int calls = 0;
+        for (RecordedRequest request = server.takeRequest(10, TimeUnit.MILLISECONDS); request != null;
+                request = server.takeRequest(10, TimeUnit.MILLISECONDS)) {
+            if (CONTROLLER.equals(request.getHeader("User-Agent"))) {
+                calls++;
+                CHART_RBAC.refusal(request.getMethod(), request.getPath()).ifPresent(refused::add);
+            }
+        }
+        assertThat(calls).as("calls made by the controller").isPositive();
+        assertThat(refused).as("calls the API server would refuse with 403").isEmpty();
     }
 
     static String policy(String bindings) {
@@ -250,7 +275,10 @@ class CsiVolumeControllerTest {
     }
 
     private CsiVolumeController controller(PolicyStore store, String identity) {
-        CsiVolumeController controller = new CsiVolumeController(client, store, new CsiVolumeController.Settings(
+        KubernetesClient controllerClient = new KubernetesClientBuilder()
+                .withConfig(new ConfigBuilder(client.getConfiguration()).withUserAgent(CONTROLLER).build()).build();
+        controllerClients.add(controllerClient);
+        CsiVolumeController controller = new CsiVolumeController(controllerClient, store, new CsiVolumeController.Settings(
                 NAMESPACE, identity, "s3jars-csi-volumes", Duration.ofSeconds(3), Duration.ofSeconds(2),
                 Duration.ofMillis(200), Duration.ofSeconds(30)), (namespace, name) -> client.persistentVolumeClaims()
                         .inNamespace(namespace).withName(name).get() != null ? ClaimPresence.PRESENT : ClaimPresence.ABSENT);
