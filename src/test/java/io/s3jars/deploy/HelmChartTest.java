@@ -141,8 +141,8 @@ class HelmChartTest {
                 "[] [namespaces] [list, watch] []",
                 "[storage.k8s.io] [csidrivers] [list, watch] [s3.csi.aws.com]",
                 "[] [persistentvolumeclaims] [list, watch] []",
-                "[] [persistentvolumes] [list, watch, create, update, delete] []",
-                "[] [persistentvolumeclaims] [create, update, delete] []",
+                "[] [persistentvolumes] [get, list, watch, create, update, delete] []",
+                "[] [persistentvolumeclaims] [get, create, update, delete] []",
                 "[] [events] [create] []",
                 "[admissionregistration.k8s.io] [mutatingwebhookconfigurations, validatingwebhookconfigurations]"
                         + " [get, patch] [s3jars]");
@@ -194,6 +194,17 @@ class HelmChartTest {
                 .hasMessageContaining("additional properties 'failurPolicy' not allowed");
         assertThatThrownBy(() -> Rendered.chart(Map.of("webhook.failurePolicy", "ignore")))
                 .hasMessageContaining("/webhook/failurePolicy");
+        // Nested maps too, down to the Kubernetes-shaped ones.
+        assertThatThrownBy(() -> Rendered.chart(Map.of("resources.limit.memory", "1Gi")))
+                .hasMessageContaining("additional properties 'limit' not allowed");
+        assertThatThrownBy(() -> Rendered.chart(Map.of("nodeAgent.resources.request.cpu", "1")))
+                .hasMessageContaining("additional properties 'request' not allowed");
+        assertThatThrownBy(() -> Rendered.chart(Map.of("certs.mode", "cert-manager", "certs.certManager.issuerRef.nmae", "ca")))
+                .hasMessageContaining("additional properties 'nmae' not allowed");
+        assertThatThrownBy(() -> Rendered.chart(Map.of("metrics.serviceMonitor.labels.team.name", "a")))
+                .hasMessageContaining("/metrics/serviceMonitor/labels/team");
+        assertThat(Rendered.chart(Map.of("resources.limits.hugepages-2Mi", "64Mi", "podLabels.team", "spark"))
+                .one(Deployment.class).getSpec().getTemplate().getMetadata().getLabels()).containsEntry("team", "spark");
     }
 
     @Test

@@ -25,7 +25,7 @@ import org.junit.jupiter.api.TestFactory;
 class KubernetesSchemaTest {
 
     private static final ObjectMapper YAML = new ObjectMapper(new YAMLFactory());
-    /** Kinds outside Kubernetes' own API, checked by their operators' CRDs, not here. */
+    /** Kinds outside Kubernetes' own API, checked against their projects' models by CustomResourceSchemaTest. */
     private static final Set<String> NOT_KUBERNETES = Set.of("ServiceMonitor", "Certificate", "Issuer");
 
     @TestFactory
@@ -35,6 +35,7 @@ class KubernetesSchemaTest {
                 "metrics.serviceMonitor.enabled", "true"));
         add(tests, "chart, every feature", everything.yaml());
         add(tests, "chart, cert-manager", Rendered.chart(Map.of("certs.mode", "cert-manager")).yaml());
+        add(tests, "chart, own Secret", Rendered.chart(Map.of("certs.mode", "secret", "certs.caBundle", "Y2E=")).yaml());
         try (Stream<Path> files = Files.walk(Path.of("webhook-config"))) {
             for (Path file : files.filter(f -> f.toString().endsWith(".yaml")).sorted().toList()) {
                 add(tests, file.toString(), Files.readString(file));

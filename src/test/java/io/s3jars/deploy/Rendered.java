@@ -50,8 +50,15 @@ record Rendered(String yaml, List<HasMetadata> objects) {
     }
 
     /** Objects of a kind fabric8 has no class for (cert-manager, Prometheus Operator), in rendering order. */
+    /** Objects of a kind as rendered, read as plain maps even where a typed model of the kind is on the classpath. */
     List<GenericKubernetesResource> kinds(String kind) {
-        return objects.stream().filter(o -> kind.equals(o.getKind())).map(GenericKubernetesResource.class::cast).toList();
+        List<GenericKubernetesResource> found = new ArrayList<>();
+        for (String document : yaml.split("(?m)^---\\s*$")) {
+            if (document.lines().anyMatch(l -> l.equals("kind: " + kind))) {
+                found.add(SERIALIZATION.unmarshal(document, GenericKubernetesResource.class));
+            }
+        }
+        return found;
     }
 
     Optional<HasMetadata> kind(String kind) {
