@@ -17,6 +17,7 @@ import jakarta.enterprise.event.Observes;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.security.cert.X509Certificate;
 import java.time.Clock;
 import java.time.Duration;
 import java.util.List;
@@ -49,6 +50,7 @@ public class CertificateManager {
     private volatile String servedPem;
     private volatile Settlement last;
     private volatile String lastFailure;
+    private String loggedSerial;
     private ScheduledExecutorService renewer;
 
     public CertificateManager(S3JarsConfig config, Sources sources, TlsConfigurationRegistry registry,
@@ -62,6 +64,7 @@ public class CertificateManager {
     void onStart(@Observes StartupEvent event, MeterRegistry meters) {
         Gauge.builder("s3jars.tls.certificate.expiry.timestamp.seconds", this, CertificateManager::expirySeconds)
                 .description("notAfter of the serving certificate").register(meters);
+        servedCertificate().ifPresent(this::logIfNew);
         if (!selfManaged()) {
             return;
         }
@@ -146,13 +149,45 @@ public class CertificateManager {
         return settled();
     }
 
+    /**
+     * Quarkus re-reads the serving files every reload period and fires this whether or not they
+     * changed; the line is logged only for a certificate not logged before, whoever renewed it
+     * (self-managed mode, cert-manager, or the owner of the Secret).
+     */
+    void onCertificateUpdated(@Observes CertificateUpdatedEvent event) {
+        if (TLS_CONFIGURATION.equals(event.name())) {
+            servedCertificate().ifPresent(this::logIfNew);
+        }
+    }
+
+    private synchronized void logIfNew(X509Certificate certificate) {
+        String serial = certificate.getSerialNumber().toString(16);
+        if (!serial.equals(loggedSerial)) {
+            loggedSerial = serial;
+            LOG.infof("serving certificate %s, valid until %s", serial, certificate.getNotAfter());
+        }
+    }
+
+    private Optional<X509Certificate> servedCertificate() {
+        try {
+            return config.tls().cert().map(file -> {
+                try {
+                    return Pem.certificates(Files.readString(file)).get(0);
+                } catch (IOException e) {
+                    throw new java.io.UncheckedIOException(e);
+                }
+            });
+        } catch (RuntimeException e) {
+            return Optional.empty(); // half-written during a swap; the next reload reads it whole
+        }
+    }
+
     private void apply(Settlement settlement) {
         SelfManagedCertificates.Material material = settlement.material();
         if (!material.certificatePem().equals(servedPem)) {
             serve(material);
             servedPem = material.certificatePem();
-            LOG.infof("serving certificate %s, valid until %s", material.certificate().getSerialNumber().toString(16),
-                    material.certificate().getNotAfter());
+            logIfNew(material.certificate());
         }
         Settlement previous = last;
         if (!settlement.complete() && (previous == null
@@ -184,11 +219,6 @@ public class CertificateManager {
     }
 
     private double expirySeconds() {
-        try {
-            return Pem.certificates(Files.readString(config.tls().cert().orElseThrow())).get(0).getNotAfter().getTime()
-                    / 1000.0;
-        } catch (IOException | RuntimeException e) {
-            return 0;
-        }
+        return servedCertificate().map(c -> c.getNotAfter().getTime() / 1000.0).orElse(0.0);
     }
 }

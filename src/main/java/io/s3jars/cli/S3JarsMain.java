@@ -71,9 +71,12 @@ public final class S3JarsMain {
         checkPortFree("QUARKUS_MANAGEMENT_PORT", "quarkus.management.port", 9000);
         String cert = setting("S3JARS_TLS_CERT", "s3jars.tls.cert");
         String key = setting("S3JARS_TLS_KEY", "s3jars.tls.key");
+        if (cert == null && key != null) {
+            fail("S3JARS_TLS_KEY is set but S3JARS_TLS_CERT is not: set both, or neither for a local certificate");
+        }
         if (cert != null) {
             if (key == null) {
-                fail("S3JARS_TLS_CERT is set but S3JARS_TLS_KEY is not");
+                fail("S3JARS_TLS_CERT is set but S3JARS_TLS_KEY is not: set both, or neither for a local certificate");
             }
             ServingCertificateFiles.problem(Path.of(cert), Path.of(key)).ifPresent(p -> fail("TLS: " + p));
         } else {

@@ -1,6 +1,7 @@
 package io.s3jars.tls;
 
 import java.io.IOException;
+import java.nio.file.NoSuchFileException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.security.PrivateKey;
@@ -15,17 +16,36 @@ public final class ServingCertificateFiles {
     private ServingCertificateFiles() {
     }
 
-    /** The problem with the pair, if any: unreadable, not PEM, expired, or a key that is not the certificate's. */
+    /**
+     * The problem with the pair, if any, naming the file: missing or unreadable, not PEM, swapped,
+     * expired, or a key that is not the certificate's.
+     */
     public static Optional<String> problem(Path certificate, Path key) {
+        String certificateText;
+        String keyText;
+        try {
+            certificateText = Files.readString(certificate);
+            keyText = Files.readString(key);
+        } catch (NoSuchFileException e) {
+            return Optional.of(e.getFile() + " does not exist");
+        } catch (IOException e) {
+            return Optional.of("cannot read " + e.getMessage());
+        }
+        if (certificateText.contains("PRIVATE KEY-----") && keyText.contains("-----BEGIN CERTIFICATE-----")) {
+            return Optional.of(certificate + " holds a private key and " + key + " a certificate: the two files are"
+                    + " swapped (S3JARS_TLS_CERT names the certificate, S3JARS_TLS_KEY the key)");
+        }
         List<X509Certificate> chain;
         PrivateKey privateKey;
         try {
-            chain = Pem.certificates(Files.readString(certificate));
-            privateKey = Pem.privateKey(Files.readString(key));
-        } catch (IOException e) {
-            return Optional.of("cannot read " + e.getMessage());
+            chain = Pem.certificates(certificateText);
         } catch (IllegalArgumentException e) {
-            return Optional.of(e.getMessage());
+            return Optional.of(certificate + ": " + e.getMessage());
+        }
+        try {
+            privateKey = Pem.privateKey(keyText);
+        } catch (IllegalArgumentException e) {
+            return Optional.of(key + ": " + e.getMessage());
         }
         if (chain.isEmpty()) {
             return Optional.of(certificate + " holds no certificate");

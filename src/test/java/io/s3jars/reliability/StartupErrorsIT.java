@@ -34,6 +34,26 @@ class StartupErrorsIT {
     }
 
     @Test
+    void certificateFilesThatCannotServeSayWhichAndWhy() throws Exception {
+        Path tls = Files.createDirectories(dir.resolve("pki"));
+        new ProcessBuilder(java(), "-jar", JAR.toString(), "certs", "--service", "s3jars", "--namespace", "s3jars-system",
+                "--out", tls.toString())
+                .redirectOutput(ProcessBuilder.Redirect.DISCARD).start().waitFor(30, TimeUnit.SECONDS);
+        String cert = tls.resolve("tls.crt").toString();
+        String key = tls.resolve("tls.key").toString();
+
+        Result keyOnly = start(Map.of("S3JARS_TLS_KEY", key));
+        assertThat(keyOnly.exit()).isEqualTo(2);
+        assertThat(keyOnly.stderr()).isEqualTo("s3jars: cannot start: S3JARS_TLS_KEY is set but S3JARS_TLS_CERT is not:"
+                + " set both, or neither for a local certificate\n");
+        assertThat(start(Map.of("S3JARS_TLS_CERT", key, "S3JARS_TLS_KEY", cert)).stderr()).isEqualTo(
+                "s3jars: cannot start: TLS: " + key + " holds a private key and " + cert + " a certificate: the two"
+                        + " files are swapped (S3JARS_TLS_CERT names the certificate, S3JARS_TLS_KEY the key)\n");
+        assertThat(start(Map.of("S3JARS_TLS_CERT", cert, "S3JARS_TLS_KEY", dir.resolve("nope.key").toString()))
+                .stderr()).isEqualTo("s3jars: cannot start: TLS: " + dir.resolve("nope.key") + " does not exist\n");
+    }
+
+    @Test
     void aPortInUseNamesTheSettingThatMovesIt() throws Exception {
         try (ServerSocket taken = new ServerSocket()) {
             taken.bind(new InetSocketAddress(0));
