@@ -21,7 +21,8 @@ import org.junit.jupiter.api.Test;
 
 /**
  * What quarkus-kubernetes writes at package time (target/kubernetes/kubernetes.yml) is a true
- * deployment of the webhook: HTTPS behind port 443, the chart's exact RBAC, the project's image,
+ * deployment of the webhook, the chart's own in what it takes to run it: HTTPS behind port 443 and
+ * the management port, the same security contexts, probes, resources and RBAC, the project's image,
  * TLS from the Secret webhook-config/ makes, and nothing from the build machine.
  */
 class GeneratedManifestsIT {
@@ -36,21 +37,44 @@ class GeneratedManifestsIT {
                 "ClusterRole", "ClusterRoleBinding", "Role", "RoleBinding", "Service", "Deployment");
         assertThat(yaml).doesNotContain("name: view", "vcs-uri", "build-timestamp", System.getProperty("user.dir"));
 
+        // The same pod and Service as the chart's with its Secret-mounted certificate, in what matters
+        // to run it: ports, security contexts, probes, resources, volumes.
+        Rendered chart = Rendered.chart(Map.of("certs.mode", "secret", "certs.caBundle", "Y2E="));
+        // The webhook's port as the chart's; the chart's Service also carries the management port, for
+        // its ServiceMonitor, which the plain manifests do not have.
         Service service = generated.one(Service.class);
-        assertThat(service.getSpec().getPorts()).singleElement().satisfies(port -> {
-            assertThat(port.getPort()).isEqualTo(443);
-            assertThat(port.getTargetPort().getIntVal() == null ? port.getTargetPort().getStrVal()
-                    : port.getTargetPort().getIntVal().toString()).isIn("8443", "https");
-        });
+        assertThat(ports(service)).containsExactly("https 443 -> 8443");
+        assertThat(ports(chart.one(Service.class))).contains("https 443 -> 8443");
 
         Deployment deployment = generated.one(Deployment.class);
         assertThat(deployment.getSpec().getReplicas()).isEqualTo(2);
         var pod = deployment.getSpec().getTemplate().getSpec();
-        assertThat(pod.getSecurityContext().getRunAsNonRoot()).isTrue();
+        var chartPod = chart.one(Deployment.class).getSpec().getTemplate().getSpec();
+        assertThat(pod.getSecurityContext()).isEqualTo(chartPod.getSecurityContext());
         Container container = pod.getContainers().get(0);
+        Container chartContainer = chartPod.getContainers().get(0);
+        assertThat(container.getSecurityContext()).isEqualTo(chartContainer.getSecurityContext());
+        // quarkus-kubernetes always declares the plain HTTP port; nothing listens on it (insecure
+        // requests are disabled), and a declared container port opens nothing.
+        List<String> chartPorts = new java.util.ArrayList<>(chartContainer.getPorts().stream()
+                .map(p -> p.getName() + "=" + p.getContainerPort()).toList());
+        chartPorts.add("http=8080");
+        assertThat(container.getPorts()).extracting(p -> p.getName() + "=" + p.getContainerPort())
+                .containsExactlyInAnyOrderElementsOf(chartPorts);
+        assertThat(container.getResources()).isEqualTo(chartContainer.getResources());
+        for (var probes : List.of(List.of(container.getReadinessProbe(), chartContainer.getReadinessProbe()),
+                List.of(container.getLivenessProbe(), chartContainer.getLivenessProbe()),
+                List.of(container.getStartupProbe(), chartContainer.getStartupProbe()))) {
+            assertThat(probes.get(0).getHttpGet().getPath()).isEqualTo(probes.get(1).getHttpGet().getPath());
+            assertThat(probes.get(0).getPeriodSeconds()).isEqualTo(probes.get(1).getPeriodSeconds());
+            assertThat(probes.get(0).getFailureThreshold())
+                    .isEqualTo(probes.get(1).getFailureThreshold() == null ? 3 : probes.get(1).getFailureThreshold());
+        }
+        assertThat(container.getVolumeMounts()).extracting(m -> m.getMountPath() + (Boolean.TRUE.equals(m.getReadOnly())
+                ? " ro" : "")).containsExactlyInAnyOrderElementsOf(chartContainer.getVolumeMounts().stream()
+                        .map(m -> m.getMountPath() + (Boolean.TRUE.equals(m.getReadOnly()) ? " ro" : "")).toList());
         assertThat(container.getImage()).startsWith("ghcr.io/s3jars/s3jars:");
         assertThat(container.getImagePullPolicy()).isEqualTo("IfNotPresent");
-        assertThat(container.getPorts()).anyMatch(p -> p.getContainerPort() == 8443);
         assertThat(container.getReadinessProbe().getHttpGet().getPort().getIntVal()).isEqualTo(9000);
         Map<String, EnvVar> env = container.getEnv().stream().collect(Collectors.toMap(EnvVar::getName, e -> e));
         assertThat(env.get("S3JARS_TLS_CERT").getValue()).isEqualTo("/etc/s3jars/tls/tls.crt");
@@ -58,11 +82,18 @@ class GeneratedManifestsIT {
         assertThat(pod.getVolumes()).anyMatch(v -> v.getSecret() != null && "s3jars-tls".equals(v.getSecret().getSecretName()));
 
         // The chart with its Secret-mounted certificate makes the same calls, so it grants the same.
-        Rendered chart = Rendered.chart(Map.of("certs.mode", "secret", "certs.caBundle", "Y2E="));
         assertThat(rules(generated.one(ClusterRole.class).getRules())).isEqualTo(rules(chart.all(ClusterRole.class)
                 .stream().filter(r -> r.getMetadata().getName().equals("s3jars")).findFirst().orElseThrow().getRules()));
         assertThat(rules(generated.one(Role.class).getRules())).isEqualTo(rules(chart.one(Role.class).getRules()));
         assertThat(generated.one(RoleBinding.class).getRoleRef().getName()).isEqualTo("s3jars");
+    }
+
+    /** Service ports as name, port and target port number (the chart names its targets). */
+    private static Set<String> ports(Service service) {
+        Map<String, Integer> named = Map.of("https", 8443, "management", 9000);
+        return service.getSpec().getPorts().stream().map(p -> p.getName() + " " + p.getPort() + " -> "
+                + (p.getTargetPort().getIntVal() != null ? p.getTargetPort().getIntVal()
+                        : named.get(p.getTargetPort().getStrVal()))).collect(Collectors.toSet());
     }
 
     /** Rules as comparable sets: api group, resource, name and verb, one tuple each. */
