@@ -17,7 +17,10 @@ public enum GuardMode {
     ENFORCE,
     /** Baseline with the carve-out; violations are returned as warnings and the pod is allowed. */
     WARN,
-    /** No baseline check and no {@code /proc} rule; the node mount paths stay protected. */
+    /**
+     * Left out by both guard webhooks (their namespace selectors): no baseline check, no host path
+     * rule. For namespaces that must run privileged pods, such as the node agent's.
+     */
     EXEMPT;
 
     public static final String INJECTION_LABEL = "s3jars.io/injection";

@@ -7,8 +7,9 @@ import com.fasterxml.jackson.databind.node.ObjectNode;
  * Mounts each bucket through the Mountpoint for Amazon S3 CSI driver: a read-only
  * {@code persistentVolumeClaim} volume of the bucket's claim in the pod's namespace, which
  * {@link SparkContainerMountStep} then mounts read-only in the Spark containers. The claim and its
- * PersistentVolume (driver {@code s3.csi.aws.com}) are the platform team's: the volume mounts
- * whatever bucket they bind, and Kubernetes RBAC decides who may create pods using it.
+ * PersistentVolume (driver {@code s3.csi.aws.com}) come from s3jars' csi volume controller, or from
+ * the platform team with {@code manageVolumes: false}: the volume mounts whatever bucket it names,
+ * and the claim existing in a namespace is what lets that namespace's pods use it.
  */
 public final class CsiClaimVolumeStep implements MutationStep {
 
