@@ -6,6 +6,7 @@ import io.netty.channel.ChannelInboundHandlerAdapter;
 import io.netty.channel.group.ChannelGroup;
 import io.netty.handler.ssl.SslHandler;
 import io.netty.util.AttributeKey;
+import io.quarkus.runtime.ShutdownEvent;
 import io.quarkus.vertx.http.HttpsServerStart;
 import io.vertx.core.Vertx;
 import io.vertx.core.http.HttpConnection;
@@ -14,21 +15,23 @@ import io.vertx.core.impl.VertxInternal;
 import io.vertx.core.net.impl.ConnectionBase;
 import io.vertx.core.net.impl.TCPServerBase;
 import jakarta.enterprise.context.ApplicationScoped;
+import jakarta.enterprise.event.Observes;
 import jakarta.enterprise.event.ObservesAsync;
 import java.lang.reflect.Field;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.concurrent.atomic.AtomicBoolean;
 import org.jboss.logging.Logger;
 
 /**
  * A deadline for a request's headers on the webhook port, which Vert.x does not have: its idle
  * timeout starts again with every byte, so a client sending a header byte a second holds its
- * connection for as long as the 2 KiB header limit lasts (over half an hour), and 1,024 such
- * clients (the connection limit) keep the API server out. Here, bytes that arrive on a connection
- * while no admission request is open start a clock; a connection whose bytes have not become an
- * admission request {@link #DEADLINE_MILLIS} later is closed. From then on {@link AdmissionGate}'s
- * body deadline holds. A kept-alive connection with nothing in flight is left alone, since the API
- * server reuses it; a new one counts as receiving from when it is first seen.
+ * connection for as long as the 2 KiB header limit lasts (over half an hour). Here, request bytes
+ * (decrypted, after the TLS handshake) that arrive on a connection while no admission request is
+ * open start a clock; a connection whose bytes have not become an admission request
+ * {@link #DEADLINE_MILLIS} later is closed. From then on {@link AdmissionGate}'s body deadline
+ * holds. A connection with nothing in flight is left to the idle timeout, new or kept alive: the
+ * API server keeps both kinds in its pool and may pick one at any moment.
  *
  * <p>Vert.x gives no hook on accepted connections that Quarkus does not already use, so once a
  * second this walks the webhook server's own set of open channels (a private field of Vert.x's
@@ -41,12 +44,18 @@ public class HeaderDeadline {
 
     static final long DEADLINE_MILLIS = AdmissionGate.BODY_DEADLINE_MILLIS;
     private static final long SWEEP_MILLIS = 1_000;
-    private static final AttributeKey<Watch> WATCH = AttributeKey.valueOf("s3jars-header-deadline");
+    private static final String HANDLER = "s3jars-header-deadline";
+    private static final AttributeKey<Watch> WATCH = AttributeKey.valueOf(HANDLER);
     private static final Logger LOG = Logger.getLogger("io.s3jars.admission");
 
+    private final AtomicBoolean sweeping = new AtomicBoolean();
     private volatile List<ChannelGroup> webhookChannels = List.of();
+    private volatile Runnable stopSweeping = () -> { };
 
     void onListening(@ObservesAsync HttpsServerStart started, Vertx vertx) {
+        if (!sweeping.compareAndSet(false, true)) {
+            return; // one sweeper, however often the server reports its start
+        }
         try {
             webhookChannels = channelGroups((VertxInternal) vertx);
         } catch (ReflectiveOperationException | RuntimeException e) {
@@ -54,7 +63,12 @@ public class HeaderDeadline {
                     + " watched (%s); slow clients are bounded only by the connection limit", e);
             return;
         }
-        vertx.setPeriodic(SWEEP_MILLIS, id -> sweep(System.nanoTime()));
+        long timer = vertx.setPeriodic(SWEEP_MILLIS, id -> sweep(System.nanoTime()));
+        stopSweeping = () -> vertx.cancelTimer(timer);
+    }
+
+    void onStop(@Observes ShutdownEvent event) {
+        stopSweeping.run();
     }
 
     /** An admission request has its headers: the clock stops until its answer is sent. */
@@ -81,15 +95,15 @@ public class HeaderDeadline {
                 if (channel.pipeline().get(SslHandler.class) == null) {
                     continue; // the plain management port, or a channel not set up yet
                 }
-                Watch watch = channel.attr(WATCH).get();
-                if (watch == null) {
-                    watch = new Watch(now);
-                    Watch raced = channel.attr(WATCH).setIfAbsent(watch);
-                    watch = raced == null ? watch : raced;
-                }
+                Watch watch = watch(channel);
                 if (!watch.installed) {
-                    watch.installed = true;
-                    channel.pipeline().addFirst("s3jars-header-deadline", watch);
+                    // After TLS: the handshake and an idle connection's TLS records start no clock.
+                    try {
+                        channel.pipeline().addAfter(channel.pipeline().context(SslHandler.class).name(), HANDLER, watch);
+                        watch.installed = true;
+                    } catch (RuntimeException closingOrChanging) {
+                        continue; // tried again on the next sweep, if the channel is still open
+                    }
                 }
                 long since = watch.receivingSince;
                 if (!watch.inRequest && since != 0 && now - since > DEADLINE_MILLIS * 1_000_000) {
@@ -102,15 +116,15 @@ public class HeaderDeadline {
     }
 
     private static Watch watch(HttpConnection connection) {
-        if (!(connection instanceof ConnectionBase base)) {
-            return null;
-        }
-        Channel channel = base.channel();
+        return connection instanceof ConnectionBase base ? watch(base.channel()) : null;
+    }
+
+    private static Watch watch(Channel channel) {
         Watch watch = channel.attr(WATCH).get();
         if (watch == null) {
-            watch = new Watch(0);
-            Watch raced = channel.attr(WATCH).setIfAbsent(watch);
-            watch = raced == null ? watch : raced;
+            Watch created = new Watch();
+            Watch raced = channel.attr(WATCH).setIfAbsent(created);
+            watch = raced == null ? created : raced;
         }
         return watch;
     }
@@ -135,18 +149,14 @@ public class HeaderDeadline {
     }
 
     /**
-     * Per connection: when bytes began to arrive outside an admission request. First in the
-     * pipeline, so it sees TLS records as they come; their content does not matter.
+     * Per connection: when request bytes began to arrive outside an admission request. Right after
+     * TLS in the pipeline, so it sees decrypted bytes as they come; their content does not matter.
      */
     static final class Watch extends ChannelInboundHandlerAdapter {
 
         volatile long receivingSince;
         volatile boolean inRequest;
         volatile boolean installed;
-
-        Watch(long receivingSince) {
-            this.receivingSince = receivingSince;
-        }
 
         @Override
         public void channelRead(ChannelHandlerContext context, Object message) {
