@@ -1,20 +1,25 @@
 package io.s3jars.deploy;
 
 import io.fabric8.kubernetes.api.model.rbac.ClusterRole;
+import io.fabric8.kubernetes.api.model.rbac.ClusterRoleBinding;
 import io.fabric8.kubernetes.api.model.rbac.PolicyRule;
 import io.fabric8.kubernetes.api.model.rbac.Role;
+import io.fabric8.kubernetes.api.model.rbac.RoleBinding;
+import io.fabric8.kubernetes.api.model.rbac.Subject;
 import java.net.URLDecoder;
 import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
+import java.util.Set;
+import java.util.stream.Collectors;
 
 /**
  * The chart's RBAC asked, as the API server would ask it, whether it grants a call that a test
- * recorded on the mock API server, which itself enforces no RBAC. The Role counts in the release
- * namespace only, the ClusterRole everywhere; both are bound to the chart's service account
- * ({@code HelmChartTest} checks the bindings).
+ * recorded on the mock API server, which itself enforces no RBAC. Only roles bound to the
+ * webhook's service account count: a RoleBinding's in the release namespace, a
+ * ClusterRoleBinding's everywhere.
  */
 public final class ChartRbac {
 
@@ -26,14 +31,30 @@ public final class ChartRbac {
         this.namespaceRules = namespaceRules;
     }
 
-    /** The ClusterRole and Role that {@code helm template} renders with these values. */
+    /**
+     * The ClusterRoles and Roles that {@code helm template} renders with these values and binds to
+     * the webhook's service account ({@code s3jars}); the node agent's, bound to its own, do not count.
+     */
     public static ChartRbac rendered(Map<String, Object> values) {
         Rendered chart = Rendered.chart(values);
+        Set<String> clusterRoles = chart.all(ClusterRoleBinding.class).stream().filter(b -> bindsWebhook(b.getSubjects()))
+                .map(b -> b.getRoleRef().getName()).collect(Collectors.toSet());
+        Set<String> roles = chart.all(RoleBinding.class).stream().filter(b -> bindsWebhook(b.getSubjects()))
+                .map(b -> b.getRoleRef().getKind() + "/" + b.getRoleRef().getName()).collect(Collectors.toSet());
         List<PolicyRule> cluster = new ArrayList<>();
-        chart.all(ClusterRole.class).forEach(role -> cluster.addAll(role.getRules()));
+        chart.all(ClusterRole.class).stream().filter(r -> clusterRoles.contains(r.getMetadata().getName()))
+                .forEach(role -> cluster.addAll(role.getRules()));
         List<PolicyRule> namespaced = new ArrayList<>();
-        chart.all(Role.class).forEach(role -> namespaced.addAll(role.getRules()));
+        chart.all(Role.class).stream().filter(r -> roles.contains("Role/" + r.getMetadata().getName()))
+                .forEach(role -> namespaced.addAll(role.getRules()));
+        chart.all(ClusterRole.class).stream().filter(r -> roles.contains("ClusterRole/" + r.getMetadata().getName()))
+                .forEach(role -> namespaced.addAll(role.getRules()));
         return new ChartRbac(cluster, namespaced);
+    }
+
+    private static boolean bindsWebhook(List<Subject> subjects) {
+        return subjects.stream().anyMatch(s -> "ServiceAccount".equals(s.getKind()) && "s3jars".equals(s.getName())
+                && Rendered.NAMESPACE.equals(s.getNamespace()));
     }
 
     /** Why the call would get a 403, or empty when a rule grants it. */
