@@ -10,6 +10,8 @@ import java.net.ServerSocket;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
 import java.util.Map;
 import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.Test;
@@ -51,6 +53,57 @@ class StartupErrorsIT {
                         + " files are swapped (S3JARS_TLS_CERT names the certificate, S3JARS_TLS_KEY the key)\n");
         assertThat(start(Map.of("S3JARS_TLS_CERT", cert, "S3JARS_TLS_KEY", dir.resolve("nope.key").toString()))
                 .stderr()).isEqualTo("s3jars: cannot start: TLS: " + dir.resolve("nope.key") + " does not exist\n");
+    }
+
+    /** What a user types first, through the packaged jar's real main: help, version, a certs run. */
+    @Test
+    void helpVersionAndCertsAnswerThroughTheRealMainWithoutNoise() throws Exception {
+        Run help = run("--help");
+        assertThat(help.exit()).isZero();
+        assertThat(help.stdout()).startsWith("Usage: s3jars [COMMAND] [OPTIONS]").contains("inject", "certs", "node-agent");
+        assertThat(run("serve", "--help").stdout()).isEqualTo(help.stdout());
+        Run version = run("--version");
+        assertThat(version.exit()).isZero();
+        assertThat(version.stdout()).startsWith("s3jars ").hasLineCount(1);
+        assertThat(run("certs", "--version").stdout()).isEqualTo(version.stdout());
+        Run certsHelp = run("certs", "--help");
+        assertThat(certsHelp.exit()).isZero();
+        assertThat(certsHelp.stdout()).contains("--service", "--namespace", "--out");
+        Run unknown = run("nope");
+        assertThat(unknown.exit()).isEqualTo(2);
+        assertThat(unknown.stderr()).startsWith("unknown command nope");
+        Run certs = run("certs", "--service", "s3jars", "--namespace", "s3jars-system", "--out",
+                dir.resolve("out").toString());
+        assertThat(certs.exit()).isZero();
+        assertThat(certs.stdout() + certs.stderr()).doesNotContain("DEBUG", "jdk.event.security", "\tat ");
+        assertThat(dir.resolve("out/tls.crt")).exists();
+        Run unwritable = run("certs", "--service", "s3jars", "--namespace", "s3jars-system", "--out",
+                "/proc/s3jars-cannot-write-here");
+        assertThat(unwritable.exit()).isNotZero();
+        assertThat(unwritable.stderr().lines().count()).as(unwritable.stderr()).isLessThanOrEqualTo(3);
+        assertThat(unwritable.stderr()).contains("/proc/s3jars-cannot-write-here").doesNotContain("\tat ", "DEBUG");
+    }
+
+    private record Run(int exit, String stdout, String stderr) {
+    }
+
+    private static Run run(String... args) throws Exception {
+        List<String> command = new ArrayList<>(List.of(java(), "-XX:TieredStopAtLevel=1", "-jar", JAR.toString()));
+        command.addAll(List.of(args));
+        Process app = new ProcessBuilder(command).start();
+        app.getOutputStream().close();
+        var stdout = java.util.concurrent.CompletableFuture.supplyAsync(() -> read(app.getInputStream()));
+        String stderr = read(app.getErrorStream());
+        assertThat(app.waitFor(30, TimeUnit.SECONDS)).as("exits by itself").isTrue();
+        return new Run(app.exitValue(), stdout.join(), stderr);
+    }
+
+    private static String read(java.io.InputStream in) {
+        try {
+            return new String(in.readAllBytes(), StandardCharsets.UTF_8);
+        } catch (java.io.IOException e) {
+            throw new java.io.UncheckedIOException(e);
+        }
     }
 
     @Test
