@@ -35,7 +35,7 @@ import org.jboss.logging.Logger;
  *
  * <p>Vert.x gives no hook on accepted connections that Quarkus does not already use, so once a
  * second this walks the webhook server's own set of open channels (a private field of Vert.x's
- * server, read by reflection) and puts a byte watcher in front of TLS on each new one. If a Vert.x
+ * server, read by reflection) and puts a byte watcher right after TLS on each new one. If a Vert.x
  * upgrade moves that field, s3jars logs so once and runs without the deadline; {@code
  * HeaderDeadlineTest} fails on such an upgrade.
  */
