@@ -8,8 +8,8 @@
 #   LONG=1 src/bench/run.sh          # adds a 5-minute run reporting heap after GC at start and end
 #   ONLY=hostile src/bench/run.sh    # only the standard load beside a stream of the costliest reviews
 #   ONLY=footprint src/bench/run.sh  # only where the resident memory goes at the standard load, for
-#                                    # each set of JVM options in FOOTPRINT_OPTS (sets separated by |;
-#                                    # default: the chart's javaOpts with the heap bound its limit gives)
+#                                    # each set of JVM options in FOOTPRINT_OPTS (sets separated by |,
+#                                    # each may begin with MALLOC_ARENA_MAX=N; default: the chart's)
 #
 # Server and load generator are pinned to different cores (SERVER_CPU, LOAD_CPU) so that they do
 # not steal from each other; every server gets the same single core. The JVM starts on every core
@@ -148,6 +148,11 @@ footprint() {
   echo "== footprint: resident memory at the standard load (1,000 nodes, examples/policy.yaml), by JVM options"
   echo "   target: RSS at most 150 MiB, throughput at most 10% below the chart's options"
   for opts in "${sets[@]}"; do
+    # A set may begin with MALLOC_ARENA_MAX=N, for that start only.
+    local MALLOC_ARENA_MAX=$MALLOC_ARENA_MAX
+    if [[ $opts == MALLOC_ARENA_MAX=* ]]; then
+      MALLOC_ARENA_MAX=${opts%% *}; MALLOC_ARENA_MAX=${MALLOC_ARENA_MAX#*=}; opts=${opts#* }
+    fi
     local JAVA_OPTS="$opts -XX:NativeMemoryTracking=summary"
     train_class_data_sharing
     start_s3jars "$WORK/nodes-1000.json" examples/policy.yaml
@@ -155,7 +160,7 @@ footprint() {
     local result
     result=$(load 8443 "$DURATION")
     echo
-    echo "options: $opts"
+    echo "options: $opts (MALLOC_ARENA_MAX=$MALLOC_ARENA_MAX)"
     # Resident memory first: the full collection that heap_after_gc runs may give heap back.
     local rss resident
     rss=$(rss_mib "$S3JARS_PID")
