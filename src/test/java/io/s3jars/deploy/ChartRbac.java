@@ -87,8 +87,9 @@ public final class ChartRbac {
                 segments = segments.subList(2, segments.size());
             }
             String resource = segments.get(0) + (segments.size() > 2 ? "/" + segments.get(2) : "");
-            String name = segments.size() > 1 ? segments.get(1) : fieldSelectedName(query);
             boolean one = segments.size() > 1;
+            // A list or watch of one name counts as that name; a deletecollection never does.
+            String name = one ? segments.get(1) : "GET".equals(method) ? fieldSelectedName(query) : null;
             String verb = switch (method) {
                 case "GET" -> one ? "get" : query.matches("(^|.*&)watch=(true|1)(&.*|$)") ? "watch" : "list";
                 case "POST" -> "create";

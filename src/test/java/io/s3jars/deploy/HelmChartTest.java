@@ -201,6 +201,8 @@ class HelmChartTest {
                 .hasMessageContaining("additional properties 'request' not allowed");
         assertThatThrownBy(() -> Rendered.chart(Map.of("certs.mode", "cert-manager", "certs.certManager.issuerRef.nmae", "ca")))
                 .hasMessageContaining("additional properties 'nmae' not allowed");
+        assertThatThrownBy(() -> Rendered.chart(Map.of("certs.mode", "cert-manager",
+                "certs.certManager.issuerRef.kind", "ClusterIssuer"))).hasMessageContaining("name");
         assertThatThrownBy(() -> Rendered.chart(Map.of("metrics.serviceMonitor.labels.team.name", "a")))
                 .hasMessageContaining("/metrics/serviceMonitor/labels/team");
         assertThat(Rendered.chart(Map.of("resources.limits.hugepages-2Mi", "64Mi", "podLabels.team", "spark"))
