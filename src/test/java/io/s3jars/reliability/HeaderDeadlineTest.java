@@ -7,17 +7,16 @@ import io.quarkus.test.common.http.TestHTTPResource;
 import io.quarkus.test.junit.QuarkusTest;
 import io.s3jars.testing.Fixtures;
 import io.s3jars.testing.LocalTlsTestResource;
+import io.s3jars.testing.RawHttpsConnection;
+import io.s3jars.testing.RawHttpsConnection.Ending;
 import io.s3jars.testing.WebhookClient;
-import java.io.ByteArrayOutputStream;
 import java.io.IOException;
-import java.io.InputStream;
-import java.net.SocketTimeoutException;
 import java.net.URL;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.util.LinkedHashMap;
 import java.util.Map;
-import javax.net.ssl.SSLSocket;
+import javax.net.ssl.SSLContext;
 import org.junit.jupiter.api.Test;
 
 /**
@@ -28,27 +27,29 @@ import org.junit.jupiter.api.Test;
 @QuarkusTestResource(LocalTlsTestResource.class)
 class HeaderDeadlineTest {
 
-    private static final String HEADERS_START = "POST /mutate HTTP/1.1\r\nHost: localhost\r\nX-Slow: ";
+    private static final byte[] HEADERS_START = "POST /mutate HTTP/1.1\r\nHost: localhost\r\nX-Slow: "
+            .getBytes(StandardCharsets.US_ASCII);
+    private static final byte[] ONE_HEADER_BYTE = {'a'};
 
     @TestHTTPResource(value = "/mutate", tls = true)
     URL mutate;
 
     @Test
     void headersTrickledPastTheDeadlineLoseTheirConnectionAndIdleOnesStay() throws Exception {
-        byte[] review = Fixtures.resourceJson("/spark-pods/review-b-executor-1.json").toString()
-                .getBytes(StandardCharsets.UTF_8);
-        SSLSocket keptAlive = connect();
-        assertThat(exchange(keptAlive, review)).startsWith("HTTP/1.1 200");
+        SSLContext tls = WebhookClient.trusting(LocalTlsTestResource.dir.resolve("ca.crt"));
+        byte[] review = Fixtures.resource("/spark-pods/review-b-executor-1.json").getBytes(StandardCharsets.UTF_8);
+        RawHttpsConnection keptAlive = new RawHttpsConnection(tls, mutate.getPort());
+        assertThat(keptAlive.post("/mutate", review).status()).isEqualTo(200);
 
-        Map<String, SSLSocket> slow = new LinkedHashMap<>();
-        slow.put("headers trickled on a new connection", connect());
-        SSLSocket reused = connect();
-        assertThat(exchange(reused, review)).startsWith("HTTP/1.1 200");
+        Map<String, RawHttpsConnection> slow = new LinkedHashMap<>();
+        slow.put("headers trickled on a new connection", new RawHttpsConnection(tls, mutate.getPort()));
+        RawHttpsConnection reused = new RawHttpsConnection(tls, mutate.getPort());
+        assertThat(reused.post("/mutate", review).status()).isEqualTo(200);
         slow.put("headers trickled on a kept-alive connection after a request", reused);
-        for (SSLSocket socket : slow.values()) {
-            socket.getOutputStream().write(HEADERS_START.getBytes(StandardCharsets.US_ASCII));
+        for (RawHttpsConnection connection : slow.values()) {
+            connection.write(HEADERS_START, 0, HEADERS_START.length);
         }
-        SSLSocket silent = connect();
+        RawHttpsConnection silent = new RawHttpsConnection(tls, mutate.getPort());
 
         long start = System.nanoTime();
         Map<String, Duration> closedAfter = new LinkedHashMap<>();
@@ -67,66 +68,24 @@ class HeaderDeadlineTest {
         assertThat(closedAfter.values()).allSatisfy(after -> assertThat(after)
                 .isBetween(Duration.ofSeconds(9), Duration.ofSeconds(14)));
         // Idle for as long with nothing in flight, kept alive or never used: still open, and they answer.
-        assertThat(closed(silent)).isFalse();
-        assertThat(exchange(keptAlive, review)).startsWith("HTTP/1.1 200");
-        assertThat(exchange(silent, review)).startsWith("HTTP/1.1 200");
+        assertThat(silent.ending(50)).isEqualTo(Ending.STILL_OPEN);
+        assertThat(keptAlive.post("/mutate", review).status()).isEqualTo(200);
+        assertThat(silent.post("/mutate", review).status()).isEqualTo(200);
         keptAlive.close();
         silent.close();
-        for (SSLSocket socket : slow.values()) {
-            socket.close();
+        for (RawHttpsConnection connection : slow.values()) {
+            connection.close();
         }
-    }
-
-    private SSLSocket connect() throws Exception {
-        SSLSocket socket = (SSLSocket) WebhookClient.trusting(LocalTlsTestResource.dir.resolve("ca.crt"))
-                .getSocketFactory().createSocket("localhost", mutate.getPort());
-        socket.startHandshake();
-        return socket;
     }
 
     /** One header byte; false once the server has closed the connection. */
-    private static boolean trickle(SSLSocket socket) {
+    private static boolean trickle(RawHttpsConnection connection) {
         try {
-            socket.getOutputStream().write('a');
-            socket.getOutputStream().flush();
-            return !closed(socket);
-        } catch (IOException e) {
+            connection.write(ONE_HEADER_BYTE, 0, 1);
+            return connection.ending(50) == Ending.STILL_OPEN;
+        } catch (IOException closed) {
             return false;
         }
-    }
-
-    private static boolean closed(SSLSocket socket) {
-        try {
-            socket.setSoTimeout(50);
-            return socket.getInputStream().read() < 0;
-        } catch (SocketTimeoutException e) {
-            return false;
-        } catch (IOException e) {
-            return true;
-        }
-    }
-
-    /** A whole request and its whole answer, on a connection kept alive; the answer's status line. */
-    private static String exchange(SSLSocket socket, byte[] body) throws IOException {
-        socket.setSoTimeout(10_000);
-        socket.getOutputStream().write(("POST /mutate HTTP/1.1\r\nHost: localhost\r\nContent-Type: application/json\r\n"
-                + "Content-Length: " + body.length + "\r\n\r\n").getBytes(StandardCharsets.US_ASCII));
-        socket.getOutputStream().write(body);
-        socket.getOutputStream().flush();
-        InputStream in = socket.getInputStream();
-        ByteArrayOutputStream head = new ByteArrayOutputStream();
-        while (!head.toString(StandardCharsets.US_ASCII).endsWith("\r\n\r\n")) {
-            int b = in.read();
-            if (b < 0) {
-                throw new IOException("connection closed before the answer's headers: " + head);
-            }
-            head.write(b);
-        }
-        String headers = head.toString(StandardCharsets.US_ASCII);
-        int length = headers.lines().filter(line -> line.toLowerCase().startsWith("content-length:"))
-                .map(line -> Integer.parseInt(line.substring(line.indexOf(':') + 1).strip())).findFirst().orElseThrow();
-        in.readNBytes(length);
-        return headers;
     }
 
     private static Duration elapsed(long start) {

@@ -93,8 +93,12 @@ public final class RawHttpsConnection implements Closeable {
         return new Response(status, headers, body.toString(StandardCharsets.UTF_8));
     }
 
-    /** Waits up to {@code millis} for the server to end the connection, and says how it did. */
+    /**
+     * Waits up to {@code millis} for the server to end the connection, and says how it did; a
+     * connection still open keeps its read timeout for the next response.
+     */
     public Ending ending(int millis) throws IOException {
+        int timeout = socket.getSoTimeout();
         socket.setSoTimeout(millis);
         try {
             int next = in.read();
@@ -109,6 +113,10 @@ public final class RawHttpsConnection implements Closeable {
                 return Ending.RESET;
             }
             throw e;
+        } finally {
+            if (!socket.isClosed()) {
+                socket.setSoTimeout(timeout);
+            }
         }
     }
 
