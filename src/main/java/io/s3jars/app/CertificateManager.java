@@ -169,15 +169,13 @@ public class CertificateManager {
     }
 
     private Optional<X509Certificate> servedCertificate() {
+        Optional<Path> file = config.tls().cert();
+        if (file.isEmpty()) {
+            return Optional.empty();
+        }
         try {
-            return config.tls().cert().map(file -> {
-                try {
-                    return Pem.certificates(Files.readString(file)).get(0);
-                } catch (IOException e) {
-                    throw new java.io.UncheckedIOException(e);
-                }
-            });
-        } catch (RuntimeException e) {
+            return Optional.of(Pem.certificates(Files.readString(file.get())).get(0));
+        } catch (IOException | RuntimeException e) {
             return Optional.empty(); // half-written during a swap; the next reload reads it whole
         }
     }
