@@ -27,31 +27,30 @@ class StartupErrorsIT {
     void anInvalidPolicyFileListsEveryErrorAndExitsTwo() throws Exception {
         Path policy = Files.writeString(dir.resolve("policy.yaml"),
                 "apiVersion: s3jars.io/v1alpha1\nkind: S3JarsPolicy\nbuckets: [{name: Bad_Name}]\nbindings: 7\n");
-        Result result = start(Map.of("S3JARS_POLICY_FILE", policy.toString()));
+        Run result = run(Map.of("S3JARS_POLICY_FILE", policy.toString()));
         assertThat(result.exit()).isEqualTo(2);
         assertThat(result.stderr()).startsWith("s3jars: cannot start: the policy file " + policy + " is invalid")
                 .contains("  buckets[0].name").contains("  bindings must be a list").doesNotContain("\tat ");
-        assertThat(start(Map.of("S3JARS_POLICY_FILE", "nope.yaml")).stderr())
+        assertThat(run(Map.of("S3JARS_POLICY_FILE", "nope.yaml")).stderr())
                 .isEqualTo("s3jars: cannot start: the policy file nope.yaml (S3JARS_POLICY_FILE) does not exist\n");
     }
 
     @Test
     void certificateFilesThatCannotServeSayWhichAndWhy() throws Exception {
         Path tls = Files.createDirectories(dir.resolve("pki"));
-        new ProcessBuilder(java(), "-jar", JAR.toString(), "certs", "--service", "s3jars", "--namespace", "s3jars-system",
-                "--out", tls.toString())
-                .redirectOutput(ProcessBuilder.Redirect.DISCARD).start().waitFor(30, TimeUnit.SECONDS);
+        assertThat(run("certs", "--service", "s3jars", "--namespace", "s3jars-system", "--out", tls.toString()).exit())
+                .isZero();
         String cert = tls.resolve("tls.crt").toString();
         String key = tls.resolve("tls.key").toString();
 
-        Result keyOnly = start(Map.of("S3JARS_TLS_KEY", key));
+        Run keyOnly = run(Map.of("S3JARS_TLS_KEY", key));
         assertThat(keyOnly.exit()).isEqualTo(2);
         assertThat(keyOnly.stderr()).isEqualTo("s3jars: cannot start: S3JARS_TLS_KEY is set but S3JARS_TLS_CERT is not:"
                 + " set both, or neither for a local certificate\n");
-        assertThat(start(Map.of("S3JARS_TLS_CERT", key, "S3JARS_TLS_KEY", cert)).stderr()).isEqualTo(
+        assertThat(run(Map.of("S3JARS_TLS_CERT", key, "S3JARS_TLS_KEY", cert)).stderr()).isEqualTo(
                 "s3jars: cannot start: TLS: " + key + " holds a private key and " + cert + " a certificate: the two"
                         + " files are swapped (S3JARS_TLS_CERT names the certificate, S3JARS_TLS_KEY the key)\n");
-        assertThat(start(Map.of("S3JARS_TLS_CERT", cert, "S3JARS_TLS_KEY", dir.resolve("nope.key").toString()))
+        assertThat(run(Map.of("S3JARS_TLS_CERT", cert, "S3JARS_TLS_KEY", dir.resolve("nope.key").toString()))
                 .stderr()).isEqualTo("s3jars: cannot start: TLS: " + dir.resolve("nope.key") + " does not exist\n");
     }
 
@@ -88,9 +87,16 @@ class StartupErrorsIT {
     }
 
     private static Run run(String... args) throws Exception {
+        return run(Map.of(), args);
+    }
+
+    /** The packaged jar's real main with this environment and these arguments; it must exit by itself. */
+    private static Run run(Map<String, String> environment, String... args) throws Exception {
         List<String> command = new ArrayList<>(List.of(java(), "-XX:TieredStopAtLevel=1", "-jar", JAR.toString()));
         command.addAll(List.of(args));
-        Process app = new ProcessBuilder(command).start();
+        ProcessBuilder builder = new ProcessBuilder(command);
+        builder.environment().putAll(environment);
+        Process app = builder.start();
         app.getOutputStream().close();
         var stdout = java.util.concurrent.CompletableFuture.supplyAsync(() -> read(app.getInputStream()));
         String stderr = read(app.getErrorStream());
@@ -110,7 +116,7 @@ class StartupErrorsIT {
     void aPortInUseNamesTheSettingThatMovesIt() throws Exception {
         try (ServerSocket taken = new ServerSocket()) {
             taken.bind(new InetSocketAddress(0));
-            Result result = start(Map.of("S3JARS_POLICY_FILE", "examples/policy.yaml",
+            Run result = run(Map.of("S3JARS_POLICY_FILE", "examples/policy.yaml",
                     "QUARKUS_HTTP_SSL_PORT", String.valueOf(taken.getLocalPort()),
                     "QUARKUS_MANAGEMENT_PORT", String.valueOf(freePort())));
             assertThat(result.exit()).isEqualTo(2);
@@ -150,18 +156,5 @@ class StartupErrorsIT {
             app.destroy();
             app.waitFor(30, TimeUnit.SECONDS);
         }
-    }
-
-    private record Result(int exit, String stderr) {
-    }
-
-    private static Result start(Map<String, String> environment) throws Exception {
-        ProcessBuilder builder = new ProcessBuilder(java(), "-XX:TieredStopAtLevel=1", "-jar", JAR.toString());
-        builder.environment().putAll(environment);
-        builder.redirectOutput(ProcessBuilder.Redirect.DISCARD);
-        Process app = builder.start();
-        String stderr = new String(app.getErrorStream().readAllBytes(), StandardCharsets.UTF_8);
-        assertThat(app.waitFor(30, TimeUnit.SECONDS)).as("exits by itself").isTrue();
-        return new Result(app.exitValue(), stderr);
     }
 }
