@@ -9,8 +9,9 @@
 set -euo pipefail
 cd "$(dirname "$0")/../.."
 SECONDS_TO_RUN=${SECONDS_TO_RUN:-120}
-# The chart's nodeAgent.javaOpts and the image's environment.
-AGENT_OPTS="${AGENT_OPTS:--Djava.util.logging.manager=org.jboss.logmanager.LogManager -XX:+UseSerialGC -Xmx24m -Xss512k -XX:MaxMetaspaceSize=64m -XX:ReservedCodeCacheSize=24m -XX:TieredStopAtLevel=1 -XX:CICompilerCount=1 -XX:TrimNativeHeapInterval=5000 -XX:+ExitOnOutOfMemoryError}"
+# The chart's nodeAgent.javaOpts, after the log manager flag as its template puts them, and the
+# image's environment.
+AGENT_OPTS="${AGENT_OPTS:--Djava.util.logging.manager=org.jboss.logmanager.LogManager $(sed -n 's/^  javaOpts: "\(.*\)"$/\1/p' helm/s3jars/values.yaml)}"
 export MALLOC_ARENA_MAX=2
 WORK=$(mktemp -d /tmp/s3jars-agent-rss.XXXXXX)
 PIDS=()
