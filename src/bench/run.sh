@@ -3,10 +3,11 @@
 # connections, real Spark executor reviews in a mix of hostpath, sidecar, denied and not opted
 # in) and compares in the same run with a Go reference webhook and a TLS+HTTP floor.
 #
-#   src/bench/run.sh                 # standard run (about 17 minutes)
+#   src/bench/run.sh                 # standard run (about 19 minutes)
 #   DURATION=60s src/bench/run.sh    # longer measurements
 #   LONG=1 src/bench/run.sh          # adds a 5-minute run reporting heap after GC at start and end
-#   ONLY=hostile src/bench/run.sh    # only the standard load beside a stream of the costliest reviews
+#   ONLY=hostile src/bench/run.sh    # only the standard load beside a stream of the costliest reviews,
+#                                    # in its first DURATION and once it has run HOSTILE_WARMUP (60s) more
 #   ONLY=footprint src/bench/run.sh  # only where the resident memory goes at the standard load, for
 #                                    # each set of JVM options in FOOTPRINT_OPTS (sets separated by |,
 #                                    # each may begin with MALLOC_ARENA_MAX=N; default: the chart's)
@@ -32,6 +33,7 @@ cd "$(dirname "$0")/../.."
 DURATION=${DURATION:-20s}
 WARMUP=${WARMUP:-180s}
 SCALE_WARMUP=${SCALE_WARMUP:-60s}
+HOSTILE_WARMUP=${HOSTILE_WARMUP:-60s}
 CONNECTIONS=${CONNECTIONS:-8}
 SERVER_CPU=${SERVER_CPU:-1}
 LOAD_CPU=${LOAD_CPU:-0}
@@ -113,29 +115,49 @@ row() { # row NAME RESULT RSS
     "$(echo "$(field p99 "$2") / 1000" | bc -l)" "$(echo "$(field max "$2") / 1000" | bc -l)" \
     "$(( $(field errors "$2") + $(field non2xx "$2") ))" "$3"
 }
+# gc_pauses NAME FROM TO: the pauses in lines FROM..TO of the hostile run's GC log (-Xlog:gc).
+gc_pauses() {
+  sed -n "$(($2 + 1)),$3p" "$WORK/gc-hostile.log" | awk -v name="$1" '
+    / Pause / { ms = $NF; sub(/ms$/, "", ms); n++; total += ms; if (ms > max) max = ms; if (ms >= 5) slow++; if (/Pause Full/) full++ }
+    END { printf "GC, %s: %d pauses, %.0f ms in all, %d of 5 ms or more, %d full, longest %.1f ms\n", name, n, total, slow, full, max }'
+}
 rps() { echo "$(field requests "$1") / $(field seconds "$1")" | bc -l; }
 header() { printf "%-22s %10s %8s %8s %8s %8s %7s %8s\n" server req/s p50_ms p90_ms p99_ms max_ms errors RSS_MiB; }
 
-# hostile_mix: the standard load alone, then beside a stream of the most expensive reviews.
+# hostile_mix: the standard load alone, then beside a stream of the most expensive reviews: in the
+# stream's first DURATION, when the JIT compiler recompiles the paths the stream brings (reported),
+# and once the stream has run HOSTILE_WARMUP more (the target). GC pauses are counted per phase
+# from the server's GC log.
 hostile_mix() {
   echo
   echo "== the standard load, then the same with a tenant's stream of the most expensive reviews beside it"
-  echo "   target: p99 of the standard load at most 2x its own; RSS under the chart's 384 MiB limit"
-  start_s3jars "$WORK/nodes-1000.json" "$WORK/policy-hostile.yaml"
+  echo "   target: p99 of the standard load, once the stream has run ${HOSTILE_WARMUP%s} s, at most 2x its own; RSS under the chart's 384 MiB limit"
+  JAVA_OPTS="$JAVA_OPTS -Xlog:gc:file=$WORK/gc-hostile.log" start_s3jars "$WORK/nodes-1000.json" "$WORK/policy-hostile.yaml"
   warm_up 8443 "$SCALE_WARMUP"
-  local alone mixed hostile
+  local alone first steady hostile marks=() seconds=${DURATION%s}
+  marks+=("$(wc -l <"$WORK/gc-hostile.log")")
   alone=$(load 8443 "$DURATION")
-  taskset -c "$LOAD_CPU" wrk -t1 -c"${HOSTILE_CONNECTIONS:-2}" -d"$DURATION" -s src/bench/hostile.lua \
-    "https://localhost:8443" | grep '^RESULT' >"$WORK/hostile.txt" &
+  marks+=("$(wc -l <"$WORK/gc-hostile.log")")
+  taskset -c "$LOAD_CPU" wrk -t1 -c"${HOSTILE_CONNECTIONS:-2}" -d"$((2 * seconds + ${HOSTILE_WARMUP%s} + 2))s" \
+    -s src/bench/hostile.lua "https://localhost:8443" | grep '^RESULT' >"$WORK/hostile.txt" &
   HOSTILE_PID=$!
-  mixed=$(load 8443 "$DURATION")
+  first=$(load 8443 "$DURATION")
+  warm_up 8443 "$HOSTILE_WARMUP"
+  marks+=("$(wc -l <"$WORK/gc-hostile.log")")
+  steady=$(load 8443 "$DURATION")
+  marks+=("$(wc -l <"$WORK/gc-hostile.log")")
   wait "$HOSTILE_PID"
   hostile=$(cat "$WORK/hostile.txt")
   header
   row "standard alone" "$alone" ""
-  row "standard, hostile beside" "$mixed" "$(rss_mib "$S3JARS_PID")"
+  row "beside, first ${seconds}s" "$first" ""
+  row "beside, after ${HOSTILE_WARMUP%s}s more" "$steady" "$(rss_mib "$S3JARS_PID")"
   row "the hostile stream" "$hostile" ""
-  printf "p99 with the hostile stream / alone: %.2fx\n" "$(echo "$(field p99 "$mixed") / $(field p99 "$alone")" | bc -l)"
+  printf "p99 beside the stream / alone: %.2fx in its first %s s (the JIT recompiles for it), %.2fx once it has run %s s more (target)\n" \
+    "$(echo "$(field p99 "$first") / $(field p99 "$alone")" | bc -l)" "$seconds" \
+    "$(echo "$(field p99 "$steady") / $(field p99 "$alone")" | bc -l)" "${HOSTILE_WARMUP%s}"
+  gc_pauses "standard alone" "${marks[0]}" "${marks[1]}"
+  gc_pauses "after ${HOSTILE_WARMUP%s}s more" "${marks[2]}" "${marks[3]}"
   stop "$S3JARS_PID"
 }
 
