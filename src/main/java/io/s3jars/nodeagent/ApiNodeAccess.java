@@ -1,73 +1,73 @@
 package io.s3jars.nodeagent;
 
-import com.fasterxml.jackson.core.JsonProcessingException;
-import com.fasterxml.jackson.databind.ObjectMapper;
-import io.fabric8.kubernetes.api.model.Node;
-import io.fabric8.kubernetes.client.KubernetesClient;
-import io.fabric8.kubernetes.client.dsl.base.PatchContext;
-import io.fabric8.kubernetes.client.dsl.base.PatchType;
-import io.fabric8.kubernetes.client.informers.SharedIndexInformer;
-import io.s3jars.watch.InformerClusterView;
+import com.fasterxml.jackson.databind.JsonNode;
+import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.util.HashMap;
 import java.util.Map;
 import java.util.Optional;
 
-/**
- * The agent's node through the API server: an informer on that one node (a watch, not a read per
- * round: a thousand agents polling would load the API server) and merge patches of its metadata.
- */
+/** The agent's node through the API server: a watch on that one node, and merge patches of its metadata. */
 final class ApiNodeAccess implements NodeAccess {
 
-    private static final ObjectMapper JSON = new ObjectMapper();
+    private static final String NODES = "/api/v1/nodes";
 
-    private final KubernetesClient client;
+    private final ApiServer api;
     private final String name;
-    private final SharedIndexInformer<Node> informer;
+    private final WatchedObject node;
 
-    ApiNodeAccess(KubernetesClient client, String name) {
-        this.client = client;
+    ApiNodeAccess(ApiServer api, String name) {
+        this.api = api;
         this.name = name;
-        this.informer = client.nodes().withName(name).runnableInformer(0);
-        informer.exceptionHandler(InformerClusterView::retry);
+        this.node = new WatchedObject(api, NODES, name);
     }
 
     void start() {
-        informer.start();
+        node.start();
+    }
+
+    /** Whether the node has been listed once, whether or not it exists. */
+    boolean listed() {
+        return node.listed();
+    }
+
+    /** How many times the node has been listed: once per watch. */
+    int lists() {
+        return node.lists();
     }
 
     @Override
     public Optional<NodeState> current() {
-        return informer.getStore().list().stream().findFirst().map(node -> new NodeState(
-                present(node.getMetadata().getLabels()), present(node.getMetadata().getAnnotations())));
+        node.closeIfSilent();
+        return node.current().map(n -> new NodeState(strings(n.path("metadata").path("labels")),
+                strings(n.path("metadata").path("annotations"))));
     }
 
-    /** Entries with a value: the API server never stores a null one, but a mock of it may keep what a patch nulled. */
-    private static Map<String, String> present(Map<String, String> entries) {
-        Map<String, String> present = new HashMap<>();
-        if (entries != null) {
-            entries.forEach((key, value) -> {
-                if (value != null) {
-                    present.put(key, value);
-                }
-            });
-        }
-        return present;
+    /** A label or annotation map's entries with a string value. */
+    private static Map<String, String> strings(JsonNode entries) {
+        Map<String, String> strings = new HashMap<>();
+        entries.properties().forEach(entry -> {
+            if (entry.getValue().isTextual()) {
+                strings.put(entry.getKey(), entry.getValue().asText());
+            }
+        });
+        return strings;
     }
 
     @Override
     public void patch(Map<String, Object> mergePatch) {
-        String body;
         try {
-            body = JSON.writeValueAsString(mergePatch);
-        } catch (JsonProcessingException e) {
+            api.mergePatch(NODES + "/" + name, mergePatch);
+        } catch (IOException e) {
             throw new UncheckedIOException(e);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new IllegalStateException("interrupted while patching node " + name, e);
         }
-        client.nodes().withName(name).patch(PatchContext.of(PatchType.JSON_MERGE), body);
     }
 
     @Override
     public void close() {
-        informer.close();
+        node.close();
     }
 }

@@ -1,36 +1,56 @@
 package io.s3jars.nodeagent;
 
-import io.fabric8.kubernetes.client.KubernetesClient;
+import com.fasterxml.jackson.databind.JsonNode;
 import io.s3jars.policy.PolicySnapshot;
-import io.s3jars.policy.PolicyStore;
-import io.s3jars.watch.PolicyConfigMapWatcher;
 import java.util.Optional;
 
 /**
- * The policy from the webhook's ConfigMap, watched as the webhook watches it. The agent records no
- * Events for an invalid edit: the webhook's validating endpoint refuses it and its watcher reports
- * it, and a DaemonSet would repeat each report once per node.
+ * The policy from the webhook's ConfigMap, watched. The agent records no Events for an invalid
+ * edit: the webhook's validating endpoint refuses it and its watcher reports it, and a DaemonSet
+ * would repeat each report once per node.
  */
 final class ConfigMapPolicySource implements PolicySource {
 
-    private final PolicyStore store = new PolicyStore();
-    private final PolicyConfigMapWatcher watcher;
+    private final WatchedObject configMap;
+    private final String origin;
+    private final String key;
+    private final PolicyText text;
 
-    ConfigMapPolicySource(KubernetesClient client, String namespace, String name, String key) {
-        this.watcher = PolicyConfigMapWatcher.withoutEvents(client, namespace, name, key, store);
+    ConfigMapPolicySource(ApiServer api, String namespace, String name, String key, AgentEvents events) {
+        this.configMap = new WatchedObject(api, "/api/v1/namespaces/" + namespace + "/configmaps", name);
+        this.origin = "ConfigMap " + namespace + "/" + name;
+        this.key = key;
+        this.text = new PolicyText(events);
     }
 
     void start() {
-        watcher.start();
+        configMap.start();
+    }
+
+    /** How many times the ConfigMap has been listed: once per watch. */
+    int lists() {
+        return configMap.lists();
     }
 
     @Override
     public Optional<PolicySnapshot> current() {
-        return store.snapshot();
+        configMap.closeIfSilent();
+        if (!configMap.listed()) {
+            return Optional.empty();
+        }
+        Optional<JsonNode> seen = configMap.current();
+        if (seen.isEmpty()) {
+            return text.unreadable(origin + " does not exist");
+        }
+        JsonNode value = seen.get().path("data").path(key);
+        if (!value.isTextual()) {
+            return text.unreadable(origin + " has no key data." + key);
+        }
+        return text.read(value.asText(), origin);
     }
 
     @Override
     public void close() {
-        watcher.close();
+        configMap.close();
     }
 }

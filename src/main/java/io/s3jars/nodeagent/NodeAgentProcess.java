@@ -1,8 +1,5 @@
 package io.s3jars.nodeagent;
 
-import io.fabric8.kubernetes.client.KubernetesClient;
-import io.fabric8.kubernetes.client.KubernetesClientBuilder;
-import io.fabric8.kubernetes.client.jdkhttp.JdkHttpClientFactory;
 import io.micrometer.prometheus.PrometheusConfig;
 import io.micrometer.prometheus.PrometheusMeterRegistry;
 import java.io.IOException;
@@ -19,9 +16,9 @@ import java.util.concurrent.TimeUnit;
 
 /**
  * {@code s3jars node-agent}: wires the agent to the API server, {@code mount-s3} and the node's
- * mount table, and runs its loop until SIGTERM. Quarkus is not started: the agent needs no
- * webhook port, no informers on every node and namespace, and no CDI container, and it runs on
- * every node, where each megabyte counts.
+ * mount table, and runs its loop until SIGTERM. Quarkus is not started and fabric8's client is not
+ * used ({@link ApiServer}): the agent needs no webhook port, no informers on every node and
+ * namespace, and no CDI container, and it runs on every node, where each megabyte counts.
  */
 public final class NodeAgentProcess {
 
@@ -50,30 +47,28 @@ public final class NodeAgentProcess {
     public static int run(Map<String, String> env, PrintStream err) {
         AgentLogging.configure();
         AgentSettings settings;
+        ApiServer api;
         try {
             settings = AgentSettings.fromEnvironment(env);
+            api = ApiServer.fromEnvironment(env, ApiServer.SERVICE_ACCOUNT);
         } catch (IllegalArgumentException e) {
             err.println("s3jars node-agent: cannot start: " + e.getMessage());
             return 2;
         }
-        // The JDK's HTTP client: the agent then loads no Vert.x or Netty, about a sixth of its classes.
-        KubernetesClient client = new KubernetesClientBuilder().withHttpClientFactory(new JdkHttpClientFactory()).build();
         PrometheusMeterRegistry registry = new PrometheusMeterRegistry(PrometheusConfig.DEFAULT);
         AgentEvents events = new AgentEvents(registry);
         Running agent;
         try {
-            agent = start(settings, client, policySource(env, client, events), MountTable.PROC_MOUNTINFO, SYSTEM,
+            agent = start(settings, api, policySource(env, api, events), MountTable.PROC_MOUNTINFO, SYSTEM,
                     registry, events);
         } catch (IOException e) {
             err.println("s3jars node-agent: cannot start: port " + settings.port() + ": " + e.getMessage()
                     + "; set S3JARS_NODE_AGENT_PORT to a free port");
-            client.close();
             return 2;
         }
         CountDownLatch stopped = new CountDownLatch(1);
         Runtime.getRuntime().addShutdownHook(new Thread(() -> {
             agent.close();
-            client.close();
             stopped.countDown();
         }, "s3jars-node-agent-stop"));
         try {
@@ -84,7 +79,7 @@ public final class NodeAgentProcess {
         return 0;
     }
 
-    /** A started agent: its loop, its node informer and its HTTP port. Closing it is what SIGTERM does. */
+    /** A started agent: its loop, its node watch and its HTTP port. Closing it is what SIGTERM does. */
     static final class Running implements AutoCloseable {
         final NodeAgent agent;
         final AgentHttp http;
@@ -121,10 +116,10 @@ public final class NodeAgentProcess {
     }
 
     /** Wires and starts an agent: the process above, and tests against a mock API server and real mounts. */
-    static Running start(AgentSettings settings, KubernetesClient client, PolicySource policies, Path mountinfo,
+    static Running start(AgentSettings settings, ApiServer api, PolicySource policies, Path mountinfo,
             BucketMountSupervisor.Processes processes, PrometheusMeterRegistry registry, AgentEvents events)
             throws IOException {
-        ApiNodeAccess node = new ApiNodeAccess(client, settings.nodeName());
+        ApiNodeAccess node = new ApiNodeAccess(api, settings.nodeName());
         node.start();
         MountCheck check = new MountCheck(mountinfo, settings.checkTimeout());
         NodeAgent agent = new NodeAgent(settings, policies, node, check, processes, events, Clock.systemUTC());
@@ -147,15 +142,15 @@ public final class NodeAgentProcess {
         return new Running(agent, http, loop, check, node, policies);
     }
 
-    private static PolicySource policySource(Map<String, String> env, KubernetesClient client, AgentEvents events) {
+    private static PolicySource policySource(Map<String, String> env, ApiServer api, AgentEvents events) {
         String file = env.get("S3JARS_POLICY_FILE");
         if (file != null && !file.isBlank()) {
             return new FilePolicySource(Path.of(file), events);
         }
-        ConfigMapPolicySource source = new ConfigMapPolicySource(client,
+        ConfigMapPolicySource source = new ConfigMapPolicySource(api,
                 env.getOrDefault("S3JARS_NAMESPACE", "s3jars-system"),
                 env.getOrDefault("S3JARS_POLICY_CONFIG_MAP_NAME", "s3jars-policy"),
-                env.getOrDefault("S3JARS_POLICY_CONFIG_MAP_KEY", "policy.yaml"));
+                env.getOrDefault("S3JARS_POLICY_CONFIG_MAP_KEY", "policy.yaml"), events);
         source.start();
         return source;
     }

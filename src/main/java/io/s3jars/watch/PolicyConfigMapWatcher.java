@@ -31,7 +31,6 @@ public final class PolicyConfigMapWatcher implements AutoCloseable {
     private final String key;
     private final PolicyStore store;
     private final SharedIndexInformer<ConfigMap> informer;
-    private final boolean recordEvents;
     /** The document (value of the key; null when the key is missing) last handled; null before the first or after deletion. */
     private volatile Handled handled;
 
@@ -39,24 +38,12 @@ public final class PolicyConfigMapWatcher implements AutoCloseable {
     }
 
     public PolicyConfigMapWatcher(KubernetesClient client, String namespace, String name, String key, PolicyStore store) {
-        this(client, namespace, name, key, store, 0, true);
-    }
-
-    /** A watcher that only logs: for readers other than the webhook, which would repeat its Events. */
-    public static PolicyConfigMapWatcher withoutEvents(KubernetesClient client, String namespace, String name,
-            String key, PolicyStore store) {
-        return new PolicyConfigMapWatcher(client, namespace, name, key, store, 0, false);
+        this(client, namespace, name, key, store, 0);
     }
 
     /** @param resyncMillis how often the informer hands over its cached ConfigMap again; 0 never */
     PolicyConfigMapWatcher(KubernetesClient client, String namespace, String name, String key, PolicyStore store,
             long resyncMillis) {
-        this(client, namespace, name, key, store, resyncMillis, true);
-    }
-
-    private PolicyConfigMapWatcher(KubernetesClient client, String namespace, String name, String key,
-            PolicyStore store, long resyncMillis, boolean recordEvents) {
-        this.recordEvents = recordEvents;
         this.client = client;
         this.namespace = namespace;
         this.name = name;
@@ -125,9 +112,6 @@ public final class PolicyConfigMapWatcher implements AutoCloseable {
 
     /** Best effort, off the informer thread: a failed Event must not stop policy handling. */
     private void event(ConfigMap configMap, String type, String reason, String message) {
-        if (!recordEvents) {
-            return;
-        }
         var event = ObjectEvents.of(configMap, type, reason, message);
         CompletableFuture.runAsync(() -> client.v1().events().inNamespace(namespace).resource(event).create())
                 .exceptionally(e -> {

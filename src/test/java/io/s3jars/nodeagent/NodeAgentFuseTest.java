@@ -35,7 +35,7 @@ import org.junit.jupiter.api.io.TempDir;
  * node lives in fabric8's mock API server. Needs root, {@code /dev/fuse}, {@code s3fs} and
  * {@code s3rver} ({@code .ci/run} installs both); without them it is skipped and says why.
  */
-@EnableKubernetesMockClient(crud = true)
+@EnableKubernetesMockClient(crud = true, https = false)
 class NodeAgentFuseTest {
 
     private static final String NODE = "node-1";
@@ -94,7 +94,7 @@ class NodeAgentFuseTest {
                 Optional.of(root.toString()), true, Duration.ofMillis(250), Duration.ofSeconds(2), 0);
         PrometheusMeterRegistry registry = new PrometheusMeterRegistry(PrometheusConfig.DEFAULT);
         AgentEvents events = new AgentEvents(registry);
-        agent = NodeAgentProcess.start(settings, client, new FilePolicySource(policy, events), MountTable.PROC_MOUNTINFO,
+        agent = NodeAgentProcess.start(settings, ApiServer.at(client.getMasterUrl().toURI()), new FilePolicySource(policy, events), MountTable.PROC_MOUNTINFO,
                 NodeAgentProcess.SYSTEM, registry, events);
     }
 
