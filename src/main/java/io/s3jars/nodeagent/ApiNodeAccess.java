@@ -1,6 +1,8 @@
 package io.s3jars.nodeagent;
 
 import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.node.JsonNodeFactory;
+import com.fasterxml.jackson.databind.node.ObjectNode;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.util.HashMap;
@@ -19,7 +21,7 @@ final class ApiNodeAccess implements NodeAccess {
     ApiNodeAccess(ApiServer api, String name) {
         this.api = api;
         this.name = name;
-        this.node = new WatchedObject(api, NODES, name);
+        this.node = new WatchedObject(api, NODES, name, ApiNodeAccess::labelsAndAnnotations);
     }
 
     void start() {
@@ -31,9 +33,14 @@ final class ApiNodeAccess implements NodeAccess {
         return node.listed();
     }
 
-    /** How many times the node has been listed: once per watch. */
+    /** How many times the node has been listed. */
     int lists() {
         return node.lists();
+    }
+
+    /** What last kept the node's watch from working, until it delivers again. */
+    Optional<String> problem() {
+        return node.problem();
     }
 
     @Override
@@ -41,6 +48,16 @@ final class ApiNodeAccess implements NodeAccess {
         node.closeIfSilent();
         return node.current().map(n -> new NodeState(strings(n.path("metadata").path("labels")),
                 strings(n.path("metadata").path("annotations"))));
+    }
+
+    /** What the agent reads of its node; the rest, its status above all, is most of the object. */
+    private static JsonNode labelsAndAnnotations(JsonNode node) {
+        ObjectNode kept = JsonNodeFactory.instance.objectNode();
+        ObjectNode metadata = kept.putObject("metadata");
+        metadata.set("name", node.path("metadata").path("name").deepCopy());
+        metadata.set("labels", node.path("metadata").path("labels").deepCopy());
+        metadata.set("annotations", node.path("metadata").path("annotations").deepCopy());
+        return kept;
     }
 
     /** A label or annotation map's entries with a string value. */

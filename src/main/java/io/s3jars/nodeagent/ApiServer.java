@@ -135,7 +135,9 @@ final class ApiServer {
      * one watch event.
      */
     CompletableFuture<WebSocket> watch(String path, WebSocket.Listener listener) throws IOException {
-        WebSocket.Builder socket = http.newWebSocketBuilder().connectTimeout(CALL_TIMEOUT);
+        // The API server's WebSocket handler refuses a handshake without an Origin (403), as fabric8's client knows.
+        WebSocket.Builder socket = http.newWebSocketBuilder().connectTimeout(CALL_TIMEOUT)
+                .header("Origin", base.toString());
         token().ifPresent(token -> socket.header("Authorization", "Bearer " + token));
         return socket.buildAsync(URI.create(base.toString().replaceFirst("^http", "ws") + path), listener);
     }

@@ -17,7 +17,8 @@ final class ConfigMapPolicySource implements PolicySource {
     private final PolicyText text;
 
     ConfigMapPolicySource(ApiServer api, String namespace, String name, String key, AgentEvents events) {
-        this.configMap = new WatchedObject(api, "/api/v1/namespaces/" + namespace + "/configmaps", name);
+        this.configMap = new WatchedObject(api, "/api/v1/namespaces/" + namespace + "/configmaps", name,
+                object -> object.path("data").path(key).deepCopy());
         this.origin = "ConfigMap " + namespace + "/" + name;
         this.key = key;
         this.text = new PolicyText(events);
@@ -27,7 +28,7 @@ final class ConfigMapPolicySource implements PolicySource {
         configMap.start();
     }
 
-    /** How many times the ConfigMap has been listed: once per watch. */
+    /** How many times the ConfigMap has been listed. */
     int lists() {
         return configMap.lists();
     }
@@ -42,7 +43,7 @@ final class ConfigMapPolicySource implements PolicySource {
         if (seen.isEmpty()) {
             return text.unreadable(origin + " does not exist");
         }
-        JsonNode value = seen.get().path("data").path(key);
+        JsonNode value = seen.get();
         if (!value.isTextual()) {
             return text.unreadable(origin + " has no key data." + key);
         }

@@ -5,6 +5,7 @@ import java.io.ByteArrayOutputStream;
 import java.io.IOException;
 import java.net.URLEncoder;
 import java.net.http.WebSocket;
+import java.net.http.WebSocketHandshakeException;
 import java.nio.ByteBuffer;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
@@ -15,15 +16,17 @@ import java.util.concurrent.ExecutionException;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
 import java.util.concurrent.atomic.AtomicReference;
+import java.util.function.UnaryOperator;
 import org.jboss.logging.Logger;
 
 /**
  * One named object kept current by a list and a watch, on a thread of its own: the node the agent
  * runs on, or the policy's ConfigMap. A watch instead of a read per round, because a thousand
- * agents polling would load the API server. Every watch starts from a fresh list (one small read
- * every few minutes per agent), so a lost or expired resource version ({@code 410 Gone}) needs no
- * special path. Failures are retried with a backoff of 1 to 30 s and logged once until the watch
- * works again.
+ * agents polling would load the API server. A watch the API server ends is started again from the
+ * last resource version seen (events and bookmarks carry it), at most once a second; the object is
+ * listed again only at start, after a failure, and when that version has expired ({@code 410
+ * Gone}). Failures are retried with a backoff of 1 to 30 s and logged once until a watch delivers
+ * again.
  */
 final class WatchedObject implements AutoCloseable {
 
@@ -31,13 +34,16 @@ final class WatchedObject implements AutoCloseable {
     /** The API server ends each watch after this; bookmarks come about once a minute in between. */
     static final int WATCH_SECONDS = 290;
     private static final int CONNECT_SECONDS = 30;
-    /** No message for this long means a dead connection: the watch is closed and started again. */
+    /** No message for this long means a dead connection: the watch is ended and started again. */
     private static final Duration SILENCE = Duration.ofSeconds(WATCH_SECONDS + 60);
+    private static final long MIN_BACKOFF_MILLIS = 1000;
+    private static final long MAX_BACKOFF_MILLIS = 30_000;
 
     private final ApiServer api;
     private final String collection;
     private final String name;
     private final String selector;
+    private final UnaryOperator<JsonNode> keep;
     private final Thread thread;
     /** Ends the watch in progress, if one is. */
     private final AtomicReference<Runnable> open = new AtomicReference<>();
@@ -45,15 +51,22 @@ final class WatchedObject implements AutoCloseable {
     private volatile boolean listed;
     private volatile int lists;
     private volatile boolean closed;
-    private volatile long lastLineNanos = System.nanoTime();
-    private String lastProblem;
-    private long backoffMillis = 1000;
+    private volatile long lastMessageNanos = System.nanoTime();
+    // Written by the watch thread and by the socket's listener, one after the other.
+    /** The resource version to watch from; empty: list first. */
+    private volatile String resumeFrom = "";
+    private volatile String lastProblem;
+    private volatile long backoffMillis = MIN_BACKOFF_MILLIS;
 
-    /** @param collection the collection's path, such as {@code /api/v1/nodes} */
-    WatchedObject(ApiServer api, String collection, String name) {
+    /**
+     * @param collection the collection's path, such as {@code /api/v1/nodes}
+     * @param keep       the part of the object to hold (a node's status is most of it, and unused)
+     */
+    WatchedObject(ApiServer api, String collection, String name, UnaryOperator<JsonNode> keep) {
         this.api = api;
         this.collection = collection;
         this.name = name;
+        this.keep = keep;
         this.selector = "fieldSelector=" + URLEncoder.encode("metadata.name=" + name, StandardCharsets.UTF_8);
         this.thread = new Thread(this::run, "s3jars-watch-" + collection.substring(collection.lastIndexOf('/') + 1));
         thread.setDaemon(true);
@@ -63,7 +76,7 @@ final class WatchedObject implements AutoCloseable {
         thread.start();
     }
 
-    /** The object as last seen; empty before the first list, and while it does not exist. */
+    /** The object as last seen, as {@code keep} trimmed it; empty before the first list, and while it does not exist. */
     Optional<JsonNode> current() {
         return current;
     }
@@ -73,80 +86,101 @@ final class WatchedObject implements AutoCloseable {
         return listed;
     }
 
-    /** How many times the object has been listed: once per watch, so a test can tell a watch from relists. */
+    /** How many times the object has been listed, so a test can tell a watch from relists. */
     int lists() {
         return lists;
+    }
+
+    /** What last kept the watch from working, until a watch delivers again. */
+    Optional<String> problem() {
+        return Optional.ofNullable(lastProblem);
     }
 
     private void run() {
         while (!closed) {
             String problem = null;
             try {
-                watchOnce();
+                if (resumeFrom.isEmpty()) {
+                    list();
+                }
+                watch();
             } catch (InterruptedException e) {
-                problem = closed ? null : "watch interrupted";
+                problem = "watch interrupted";
             } catch (IOException | RuntimeException e) {
                 problem = e.getMessage() == null ? e.toString() : e.getMessage();
             }
             if (closed) {
                 return;
             }
-            if (problem == null) {
-                continue;
-            }
-            if (!problem.equals(lastProblem)) {
-                LOG.warnf("%s/%s: %s; retrying, at most every 30 s", collection, name, problem);
-                lastProblem = problem;
+            long pause = MIN_BACKOFF_MILLIS;
+            if (problem != null) {
+                resumeFrom = "";
+                pause = backoffMillis;
+                backoffMillis = Math.min(MAX_BACKOFF_MILLIS, backoffMillis * 2);
+                if (!problem.equals(lastProblem)) {
+                    LOG.warnf("%s/%s: %s; retrying, at most every %d s", collection, name, problem,
+                            MAX_BACKOFF_MILLIS / 1000);
+                    lastProblem = problem;
+                }
             }
             try {
-                Thread.sleep(backoffMillis);
+                Thread.sleep(pause);
             } catch (InterruptedException e) {
                 if (closed) {
                     return;
                 }
             }
-            backoffMillis = Math.min(30_000, backoffMillis * 2);
         }
     }
 
-    /** Lists the object, then follows its watch until the API server ends it or it breaks. */
-    private void watchOnce() throws IOException, InterruptedException {
+    private void list() throws IOException, InterruptedException {
         JsonNode list = api.get(collection + "?" + selector).orElseThrow(() -> new IOException(
                 "GET " + collection + ": not found"));
         JsonNode items = list.path("items");
-        current = items.isArray() && items.size() > 0 ? Optional.of(items.get(0)) : Optional.empty();
+        current = items.isArray() && items.size() > 0 ? Optional.of(keep.apply(items.get(0))) : Optional.empty();
         listed = true;
         lists++;
-        String version = list.path("metadata").path("resourceVersion").asText("");
+        resumeFrom = list.path("metadata").path("resourceVersion").asText("");
+    }
+
+    /** Follows a watch from {@link #resumeFrom} until the API server ends it or it breaks. */
+    private void watch() throws IOException, InterruptedException {
         String path = collection + "?" + selector + "&watch=true&allowWatchBookmarks=true&timeoutSeconds="
-                + WATCH_SECONDS + (version.isEmpty() ? "" : "&resourceVersion=" + version);
+                + WATCH_SECONDS + (resumeFrom.isEmpty() ? "" : "&resourceVersion=" + resumeFrom);
         Events events = new Events();
-        WebSocket socket;
+        CompletableFuture<WebSocket> connecting = api.watch(path, events);
+        open.set(() -> events.end(new IOException("no word from the watch in " + SILENCE.toSeconds() + " s")));
+        lastMessageNanos = System.nanoTime();
         try {
-            socket = api.watch(path, events).get(CONNECT_SECONDS, TimeUnit.SECONDS);
+            WebSocket socket = connecting.get(CONNECT_SECONDS, TimeUnit.SECONDS);
+            try {
+                events.ended.get();
+            } finally {
+                socket.abort();
+            }
         } catch (ExecutionException e) {
-            throw new IOException("watch " + collection + ": " + e.getCause().getMessage(), e.getCause());
+            throw failure(e.getCause());
         } catch (TimeoutException e) {
             throw new IOException("watch " + collection + ": no answer in " + CONNECT_SECONDS + " s");
-        }
-        open.set(() -> events.end(new IOException("no word from the watch in " + SILENCE.toSeconds() + " s")));
-        lastLineNanos = System.nanoTime();
-        backoffMillis = 1000;
-        if (lastProblem != null) {
-            LOG.infof("%s/%s: watching again", collection, name);
-            lastProblem = null;
-        }
-        try {
-            events.ended.get();
-        } catch (ExecutionException e) {
-            throw e.getCause() instanceof IOException io ? io : new IOException(e.getCause().toString(), e.getCause());
         } finally {
+            events.ended.complete(null);
             open.set(null);
-            socket.abort();
+            // However the wait ended, a socket that connects late is closed, not left to run beside the next.
+            connecting.thenAccept(WebSocket::abort);
         }
     }
 
-    /** The watch's messages, each one event, possibly in parts. */
+    private IOException failure(Throwable cause) {
+        if (cause instanceof WebSocketHandshakeException refused) {
+            return new IOException("watch " + collection + ": HTTP " + refused.getResponse().statusCode(), cause);
+        }
+        if (cause instanceof IOException io && io.getMessage() != null) {
+            return io;
+        }
+        return new IOException("watch " + collection + ": " + cause, cause);
+    }
+
+    /** The messages of one watch, each one event, possibly in parts; nothing is taken once it has ended. */
     private final class Events implements WebSocket.Listener {
         final CompletableFuture<Void> ended = new CompletableFuture<>();
         private final StringBuilder text = new StringBuilder();
@@ -180,7 +214,12 @@ final class WatchedObject implements AutoCloseable {
 
         @Override
         public CompletionStage<?> onClose(WebSocket socket, int status, String reason) {
-            ended.complete(null);
+            if (status == WebSocket.NORMAL_CLOSURE) {
+                ended.complete(null);
+            } else {
+                end(new IOException("watch " + collection + " closed with status " + status
+                        + (reason == null || reason.isBlank() ? "" : ": " + reason)));
+            }
             return null;
         }
 
@@ -194,12 +233,19 @@ final class WatchedObject implements AutoCloseable {
         }
 
         private void handle(String message) {
-            lastLineNanos = System.nanoTime();
-            if (closed || message.isBlank()) {
+            if (closed || ended.isDone() || message.isBlank()) {
                 return;
             }
+            lastMessageNanos = System.nanoTime();
             try {
-                if (!apply(ApiServer.parse(message))) {
+                JsonNode event = ApiServer.parse(message);
+                if (apply(event)) {
+                    backoffMillis = MIN_BACKOFF_MILLIS;
+                    if (lastProblem != null) {
+                        LOG.infof("%s/%s: watching again", collection, name);
+                        lastProblem = null;
+                    }
+                } else {
                     ended.complete(null);
                 }
             } catch (IOException | RuntimeException e) {
@@ -211,23 +257,28 @@ final class WatchedObject implements AutoCloseable {
     /** Applies one watch event; false when the watch must start again from a list. */
     private boolean apply(JsonNode event) throws IOException {
         JsonNode object = event.path("object");
+        String version = object.path("metadata").path("resourceVersion").asText("");
         switch (event.path("type").asText()) {
             case "ADDED", "MODIFIED" -> {
                 if (name.equals(object.path("metadata").path("name").asText())) {
-                    current = Optional.of(object);
+                    current = Optional.of(keep.apply(object));
                 }
             }
             case "DELETED" -> current = Optional.empty();
             case "BOOKMARK" -> {
             }
             case "ERROR" -> {
-                // 410 Gone after a compaction is the usual one; anything else is reported.
+                // 410 Gone: the version expired after a compaction; a list gives a fresh one.
                 if (object.path("code").asInt() != 410) {
                     throw new IOException("watch ended with " + object.path("message").asText(object.toString()));
                 }
+                resumeFrom = "";
                 return false;
             }
             default -> throw new IOException("unexpected watch event " + event.path("type").asText("(none)"));
+        }
+        if (!version.isEmpty()) {
+            resumeFrom = version;
         }
         return true;
     }
@@ -238,7 +289,7 @@ final class WatchedObject implements AutoCloseable {
      */
     void closeIfSilent() {
         Runnable end = open.get();
-        if (end != null && System.nanoTime() - lastLineNanos > SILENCE.toNanos()) {
+        if (end != null && System.nanoTime() - lastMessageNanos > SILENCE.toNanos()) {
             LOG.warnf("%s/%s: no word from the watch in %d s, starting it again", collection, name,
                     SILENCE.toSeconds());
             end.run();

@@ -7,6 +7,14 @@ import io.fabric8.kubernetes.api.model.ConfigMapBuilder;
 import io.fabric8.kubernetes.api.model.NodeBuilder;
 import io.fabric8.kubernetes.client.KubernetesClient;
 import io.fabric8.kubernetes.client.server.mock.EnableKubernetesMockClient;
+import java.net.InetSocketAddress;
+import java.net.URI;
+import java.nio.charset.StandardCharsets;
+import java.util.List;
+import java.util.concurrent.CopyOnWriteArrayList;
+import java.util.concurrent.TimeUnit;
+import io.vertx.core.Vertx;
+import io.vertx.core.http.HttpServer;
 import io.micrometer.prometheus.PrometheusConfig;
 import io.micrometer.prometheus.PrometheusMeterRegistry;
 import java.net.URISyntaxException;
@@ -66,6 +74,70 @@ class AgentApiTest {
         await().atMost(SOON).until(() -> node.current().map(n -> "c".equals(n.labels().get("zone"))).orElse(false));
         assertThat(node.lists()).as("every change came through the first watch, none through a list after a failure")
                 .isEqualTo(1);
+    }
+
+    /**
+     * fabric8's mock accepts a WebSocket watch without an Origin; the API server's handler refuses
+     * one (403). A Vert.x server that refuses it as the API server does checks the header, and
+     * that an event sent over a real WebSocket reaches the agent.
+     */
+    @Test
+    void theWatchCarriesTheOriginTheApiServerRequires() throws Exception {
+        Vertx vertx = Vertx.vertx();
+        List<String> origins = new CopyOnWriteArrayList<>();
+        try {
+            HttpServer strict = vertx.createHttpServer()
+                    .webSocketHandler(socket -> {
+                        String origin = socket.headers().get("Origin");
+                        origins.add(String.valueOf(origin));
+                        if (origin == null) {
+                            socket.reject(403);
+                            return;
+                        }
+                        socket.writeTextMessage("{\"type\":\"MODIFIED\",\"object\":{\"metadata\":{\"name\":\"node-1\","
+                                + "\"resourceVersion\":\"6\",\"labels\":{\"zone\":\"b\"}}}}");
+                    })
+                    .requestHandler(request -> request.response().end("{\"kind\":\"NodeList\",\"metadata\":"
+                            + "{\"resourceVersion\":\"5\"},\"items\":[{\"metadata\":{\"name\":\"node-1\","
+                            + "\"labels\":{\"zone\":\"a\"}}}]}"))
+                    .listen(0, "127.0.0.1").toCompletionStage().toCompletableFuture().get(10, TimeUnit.SECONDS);
+            String base = "http://127.0.0.1:" + strict.actualPort();
+            ApiNodeAccess node = new ApiNodeAccess(ApiServer.at(URI.create(base)), NODE);
+            opened = node;
+            node.start();
+            await().atMost(SOON).until(() -> node.current().map(n -> "b".equals(n.labels().get("zone"))).orElse(false));
+            assertThat(origins).first().isEqualTo(base);
+            assertThat(node.problem()).isEmpty();
+        } finally {
+            vertx.close().toCompletionStage().toCompletableFuture().get(10, TimeUnit.SECONDS);
+        }
+    }
+
+    @Test
+    void aRefusedWatchIsRetriedFromAListAndSaysWhy() throws Exception {
+        com.sun.net.httpserver.HttpServer refusing = com.sun.net.httpserver.HttpServer.create(new InetSocketAddress("127.0.0.1", 0), 0);
+        refusing.createContext("/", exchange -> {
+            boolean watch = exchange.getRequestURI().getQuery().contains("watch=true");
+            byte[] body = (watch ? "{\"kind\":\"Status\",\"code\":403}"
+                    : "{\"kind\":\"NodeList\",\"metadata\":{\"resourceVersion\":\"5\"},\"items\":[{\"metadata\":"
+                    + "{\"name\":\"node-1\",\"labels\":{\"zone\":\"a\"}},\"status\":{\"images\":[]}}]}")
+                    .getBytes(StandardCharsets.UTF_8);
+            exchange.sendResponseHeaders(watch ? 403 : 200, body.length);
+            exchange.getResponseBody().write(body);
+            exchange.close();
+        });
+        refusing.start();
+        try {
+            ApiNodeAccess node = new ApiNodeAccess(ApiServer.at(URI.create("http://127.0.0.1:"
+                    + refusing.getAddress().getPort())), NODE);
+            opened = node;
+            node.start();
+            await().atMost(SOON).until(() -> node.problem().isPresent() && node.lists() >= 2);
+            assertThat(node.problem().orElseThrow()).isEqualTo("watch /api/v1/nodes: HTTP 403");
+            assertThat(node.current().orElseThrow().labels()).containsEntry("zone", "a");
+        } finally {
+            refusing.stop(0);
+        }
     }
 
     @Test
