@@ -87,19 +87,22 @@ class AgentApiTest {
         List<String> origins = new CopyOnWriteArrayList<>();
         try {
             HttpServer strict = vertx.createHttpServer()
-                    .webSocketHandler(socket -> {
-                        String origin = socket.headers().get("Origin");
-                        origins.add(String.valueOf(origin));
-                        if (origin == null) {
-                            socket.reject(403);
+                    .requestHandler(request -> {
+                        if (!"websocket".equalsIgnoreCase(request.getHeader("Upgrade"))) {
+                            request.response().end("{\"kind\":\"NodeList\",\"metadata\":{\"resourceVersion\":\"5\"},"
+                                    + "\"items\":[{\"metadata\":{\"name\":\"node-1\",\"labels\":{\"zone\":\"a\"}}}]}");
                             return;
                         }
-                        socket.writeTextMessage("{\"type\":\"MODIFIED\",\"object\":{\"metadata\":{\"name\":\"node-1\","
-                                + "\"resourceVersion\":\"6\",\"labels\":{\"zone\":\"b\"}}}}");
+                        String origin = request.getHeader("Origin");
+                        origins.add(String.valueOf(origin));
+                        if (origin == null) {
+                            request.response().setStatusCode(403).end();
+                            return;
+                        }
+                        request.toWebSocket().onSuccess(socket -> socket.writeTextMessage("{\"type\":\"MODIFIED\","
+                                + "\"object\":{\"metadata\":{\"name\":\"node-1\",\"resourceVersion\":\"6\","
+                                + "\"labels\":{\"zone\":\"b\"}}}}"));
                     })
-                    .requestHandler(request -> request.response().end("{\"kind\":\"NodeList\",\"metadata\":"
-                            + "{\"resourceVersion\":\"5\"},\"items\":[{\"metadata\":{\"name\":\"node-1\","
-                            + "\"labels\":{\"zone\":\"a\"}}}]}"))
                     .listen(0, "127.0.0.1").toCompletionStage().toCompletableFuture().get(10, TimeUnit.SECONDS);
             String base = "http://127.0.0.1:" + strict.actualPort();
             ApiNodeAccess node = new ApiNodeAccess(ApiServer.at(URI.create(base)), NODE);
