@@ -18,6 +18,7 @@ import io.s3jars.cluster.ClaimPresence;
 import io.s3jars.deploy.ChartRbac;
 import io.s3jars.policy.PolicyStore;
 import java.time.Duration;
+import java.util.concurrent.atomic.AtomicLong;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
@@ -235,6 +236,10 @@ class CsiVolumeControllerTest {
         PolicyStore store = store(TEAM_A);
         CsiVolumeController controller = controller(store, "a");
         await().atMost(WITHIN).until(() -> volume(VOLUME) != null && claim("spark-team-a", CLAIM) != null);
+        // The count follows each object's write: wait until it has stopped moving, not only for the objects.
+        AtomicLong settled = new AtomicLong(-1);
+        await().atMost(WITHIN).pollInterval(Duration.ofMillis(300)).until(() -> settled.getAndSet(controller.writes())
+                == controller.writes());
         long writes = controller.writes();
 
         store.offer(TEAM_A.replace("  allowModeOverride: false\n", "  allowModeOverride: false\n  csi: {manageVolumes: false}\n")
