@@ -39,7 +39,8 @@ final class ApiNodeAccess implements NodeAccess {
     }
 
     /** What last kept the node's watch from working, until it delivers again. */
-    Optional<String> problem() {
+    @Override
+    public Optional<String> problem() {
         return node.problem();
     }
 

@@ -51,6 +51,11 @@ final class ConfigMapPolicySource implements PolicySource {
     }
 
     @Override
+    public Optional<String> problem() {
+        return configMap.problem().or(text::problem);
+    }
+
+    @Override
     public void close() {
         configMap.close();
     }

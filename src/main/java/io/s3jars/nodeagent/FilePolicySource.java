@@ -27,6 +27,11 @@ final class FilePolicySource implements PolicySource {
     }
 
     @Override
+    public Optional<String> problem() {
+        return text.problem();
+    }
+
+    @Override
     public void close() {
     }
 }

@@ -17,6 +17,11 @@ interface NodeAccess extends AutoCloseable {
     /** Empty until the node has been read once. */
     Optional<NodeState> current();
 
+    /** What keeps the node from being read, when that is known: said by readiness until it is read. */
+    default Optional<String> problem() {
+        return Optional.empty();
+    }
+
     /** Applies a JSON merge patch to the node; throws when the API server refuses or cannot be reached. */
     void patch(Map<String, Object> mergePatch);
 

@@ -56,11 +56,11 @@ final class NodeAgent {
             Optional<PolicySnapshot> policy = policies.current();
             Optional<NodeAccess.NodeState> state = node.current();
             if (state.isEmpty()) {
-                notReady = "node " + settings.nodeName() + " not read yet";
+                notReady = "node " + settings.nodeName() + " not read yet" + node.problem().map(p -> ": " + p).orElse("");
                 return;
             }
             if (policy.isEmpty()) {
-                notReady = "no valid policy read yet";
+                notReady = "no valid policy read yet" + policies.problem().map(p -> ": " + p).orElse("");
                 if (wanted.isEmpty() && leaving.isEmpty()) {
                     withdrawEarlierLabels(state.get());
                 }

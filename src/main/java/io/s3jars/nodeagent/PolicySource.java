@@ -9,6 +9,11 @@ interface PolicySource extends AutoCloseable {
     /** The last valid policy; empty until one has been read. */
     Optional<PolicySnapshot> current();
 
+    /** What keeps a valid policy from being read, when that is known: said by readiness until one is. */
+    default Optional<String> problem() {
+        return Optional.empty();
+    }
+
     @Override
     void close();
 }

@@ -45,6 +45,11 @@ final class PolicyText {
         return Optional.ofNullable(lastGood);
     }
 
+    /** The last problem reported, until a valid policy is read. */
+    synchronized Optional<String> problem() {
+        return Optional.ofNullable(lastProblem);
+    }
+
     private void report(String problem) {
         if (!problem.equals(lastProblem)) {
             lastProblem = problem;

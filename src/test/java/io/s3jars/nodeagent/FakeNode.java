@@ -12,10 +12,17 @@ final class FakeNode implements NodeAccess {
     final Map<String, String> annotations = new HashMap<>();
     final AtomicInteger patches = new AtomicInteger();
     volatile boolean refusing;
+    /** Set: the node cannot be read, and this says why. */
+    volatile String unreadBecause;
 
     @Override
     public synchronized Optional<NodeState> current() {
-        return Optional.of(new NodeState(labels, annotations));
+        return unreadBecause != null ? Optional.empty() : Optional.of(new NodeState(labels, annotations));
+    }
+
+    @Override
+    public Optional<String> problem() {
+        return Optional.ofNullable(unreadBecause);
     }
 
     @Override

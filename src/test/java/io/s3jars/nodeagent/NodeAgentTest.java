@@ -39,6 +39,7 @@ class NodeAgentTest {
     private final String libsPath = "/mnt/s3jars-test-" + id + "-libs";
     private final FakeNode node = new FakeNode();
     private final AtomicReference<PolicySnapshot> policy = new AtomicReference<>();
+    private final AtomicReference<String> policyProblem = new AtomicReference<>();
     private final List<Process> started = new ArrayList<>();
     private final List<List<String>> commands = new ArrayList<>();
     private Path mountinfo;
@@ -60,6 +61,11 @@ class NodeAgentTest {
             @Override
             public Optional<PolicySnapshot> current() {
                 return Optional.ofNullable(policy.get());
+            }
+
+            @Override
+            public Optional<String> problem() {
+                return Optional.ofNullable(policyProblem.get());
             }
 
             @Override
@@ -161,6 +167,20 @@ class NodeAgentTest {
         agent.round();
         assertThat(commands).hasSize(1).allMatch(c -> c.get(1).equals("jars"));
         assertThat(agent.mounts()).containsOnlyKeys("jars");
+    }
+
+    @Test
+    void readinessSaysWhyTheNodeOrThePolicyCannotBeRead() {
+        node.unreadBecause = "watch /api/v1/nodes: HTTP 403";
+        agent.round();
+        assertThat(agent.notReady()).hasValue("node node-1 not read yet: watch /api/v1/nodes: HTTP 403");
+
+        node.unreadBecause = null;
+        policy.set(null);
+        policyProblem.set("ConfigMap s3jars-system/s3jars-policy does not exist, keeping the last good policy");
+        agent.round();
+        assertThat(agent.notReady()).hasValue("no valid policy read yet: ConfigMap s3jars-system/s3jars-policy does not"
+                + " exist, keeping the last good policy");
     }
 
     @Test
