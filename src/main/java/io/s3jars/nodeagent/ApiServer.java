@@ -159,7 +159,9 @@ final class ApiServer {
 
     private static void check(String call, int status, byte[] body) throws CallFailed {
         if (status / 100 != 2) {
-            String text = new String(body, 0, Math.min(body.length, 512), StandardCharsets.UTF_8);
+            // One line, at most 512 bytes of the body: it goes into a log line and the readiness answer.
+            String text = new String(body, 0, Math.min(body.length, 512), StandardCharsets.UTF_8)
+                    .replaceAll("[\\p{Cntrl}\\s]+", " ");
             throw new CallFailed(call, status, text);
         }
     }

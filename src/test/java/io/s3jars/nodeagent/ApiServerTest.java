@@ -59,7 +59,7 @@ class ApiServerTest {
             authorizations.add(exchange.getRequestHeaders().getFirst("Authorization"));
             String path = exchange.getRequestURI().getPath();
             int status = path.endsWith("/missing") ? 404 : path.endsWith("/forbidden") ? 403 : 200;
-            byte[] body = (status == 403 ? "{\"message\":\"nodes is forbidden\"}" : "{\"kind\":\"NodeList\",\"items\":[]}")
+            byte[] body = (status == 403 ? "{\"message\":\n  \"nodes is forbidden\"}\n" : "{\"kind\":\"NodeList\",\"items\":[]}")
                     .getBytes(StandardCharsets.UTF_8);
             exchange.sendResponseHeaders(status, body.length);
             exchange.getResponseBody().write(body);
@@ -104,7 +104,7 @@ class ApiServerTest {
         ApiServer api = inPod();
         assertThat(api.get("/api/v1/nodes/missing")).isEmpty();
         assertThatThrownBy(() -> api.get("/api/v1/nodes/forbidden")).isInstanceOf(ApiServer.CallFailed.class)
-                .hasMessage("GET /api/v1/nodes/forbidden: HTTP 403: {\"message\":\"nodes is forbidden\"}");
+                .hasMessage("GET /api/v1/nodes/forbidden: HTTP 403: {\"message\": \"nodes is forbidden\"}");
     }
 
     @Test
