@@ -1,8 +1,6 @@
 package io.s3jars.nodeagent;
 
 import com.fasterxml.jackson.databind.JsonNode;
-import com.fasterxml.jackson.databind.node.JsonNodeFactory;
-import com.fasterxml.jackson.databind.node.ObjectNode;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.util.HashMap;
@@ -16,12 +14,12 @@ final class ApiNodeAccess implements NodeAccess {
 
     private final ApiServer api;
     private final String name;
-    private final WatchedObject node;
+    private final WatchedObject<NodeState> node;
 
     ApiNodeAccess(ApiServer api, String name) {
         this.api = api;
         this.name = name;
-        this.node = new WatchedObject(api, NODES, name, ApiNodeAccess::labelsAndAnnotations);
+        this.node = new WatchedObject<>(api, NODES, name, ApiNodeAccess::labelsAndAnnotations);
     }
 
     void start() {
@@ -47,18 +45,13 @@ final class ApiNodeAccess implements NodeAccess {
     @Override
     public Optional<NodeState> current() {
         node.closeIfSilent();
-        return node.current().map(n -> new NodeState(strings(n.path("metadata").path("labels")),
-                strings(n.path("metadata").path("annotations"))));
+        return node.current();
     }
 
     /** What the agent reads of its node; the rest, its status above all, is most of the object. */
-    private static JsonNode labelsAndAnnotations(JsonNode node) {
-        ObjectNode kept = JsonNodeFactory.instance.objectNode();
-        ObjectNode metadata = kept.putObject("metadata");
-        metadata.set("name", node.path("metadata").path("name").deepCopy());
-        metadata.set("labels", node.path("metadata").path("labels").deepCopy());
-        metadata.set("annotations", node.path("metadata").path("annotations").deepCopy());
-        return kept;
+    private static NodeState labelsAndAnnotations(JsonNode node) {
+        return new NodeState(strings(node.path("metadata").path("labels")),
+                strings(node.path("metadata").path("annotations")));
     }
 
     /** A label or annotation map's entries with a string value. */

@@ -11,13 +11,13 @@ import java.util.Optional;
  */
 final class ConfigMapPolicySource implements PolicySource {
 
-    private final WatchedObject configMap;
+    private final WatchedObject<JsonNode> configMap;
     private final String origin;
     private final String key;
     private final PolicyText text;
 
     ConfigMapPolicySource(ApiServer api, String namespace, String name, String key, AgentEvents events) {
-        this.configMap = new WatchedObject(api, "/api/v1/namespaces/" + namespace + "/configmaps", name,
+        this.configMap = new WatchedObject<>(api, "/api/v1/namespaces/" + namespace + "/configmaps", name,
                 object -> object.path("data").path(key).deepCopy());
         this.origin = "ConfigMap " + namespace + "/" + name;
         this.key = key;

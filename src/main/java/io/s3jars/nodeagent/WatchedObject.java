@@ -16,7 +16,7 @@ import java.util.concurrent.ExecutionException;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
 import java.util.concurrent.atomic.AtomicReference;
-import java.util.function.UnaryOperator;
+import java.util.function.Function;
 import org.jboss.logging.Logger;
 
 /**
@@ -28,7 +28,7 @@ import org.jboss.logging.Logger;
  * Gone}). Failures are retried with a backoff of 1 to 30 s and logged once until a watch delivers
  * again.
  */
-final class WatchedObject implements AutoCloseable {
+final class WatchedObject<T> implements AutoCloseable {
 
     private static final Logger LOG = Logger.getLogger("io.s3jars.nodeagent");
     /** The API server ends each watch after this; bookmarks come about once a minute in between. */
@@ -43,12 +43,11 @@ final class WatchedObject implements AutoCloseable {
     private final String collection;
     private final String name;
     private final String selector;
-    private final UnaryOperator<JsonNode> keep;
+    private final Function<JsonNode, T> keep;
     private final Thread thread;
     /** Ends the watch in progress, if one is. */
     private final AtomicReference<Runnable> open = new AtomicReference<>();
-    private volatile Optional<JsonNode> current = Optional.empty();
-    private volatile boolean listed;
+    private volatile Optional<T> current = Optional.empty();
     private volatile int lists;
     private volatile boolean closed;
     private volatile long lastMessageNanos = System.nanoTime();
@@ -60,9 +59,9 @@ final class WatchedObject implements AutoCloseable {
 
     /**
      * @param collection the collection's path, such as {@code /api/v1/nodes}
-     * @param keep       the part of the object to hold (a node's status is most of it, and unused)
+     * @param keep       what to hold of the object, taken once per change (a node's status is most of it, and unused)
      */
-    WatchedObject(ApiServer api, String collection, String name, UnaryOperator<JsonNode> keep) {
+    WatchedObject(ApiServer api, String collection, String name, Function<JsonNode, T> keep) {
         this.api = api;
         this.collection = collection;
         this.name = name;
@@ -76,14 +75,14 @@ final class WatchedObject implements AutoCloseable {
         thread.start();
     }
 
-    /** The object as last seen, as {@code keep} trimmed it; empty before the first list, and while it does not exist. */
-    Optional<JsonNode> current() {
+    /** What {@code keep} took of the object as last seen; empty before the first list, and while it does not exist. */
+    Optional<T> current() {
         return current;
     }
 
     /** Whether the object has been listed once (it may still not exist). */
     boolean listed() {
-        return listed;
+        return lists > 0;
     }
 
     /** How many times the object has been listed, so a test can tell a watch from relists. */
@@ -138,7 +137,6 @@ final class WatchedObject implements AutoCloseable {
                 "GET " + collection + ": not found"));
         JsonNode items = list.path("items");
         current = items.isArray() && items.size() > 0 ? Optional.of(keep.apply(items.get(0))) : Optional.empty();
-        listed = true;
         lists++;
         resumeFrom = list.path("metadata").path("resourceVersion").asText("");
     }
@@ -152,12 +150,8 @@ final class WatchedObject implements AutoCloseable {
         open.set(() -> events.end(new IOException("no word from the watch in " + SILENCE.toSeconds() + " s")));
         lastMessageNanos = System.nanoTime();
         try {
-            WebSocket socket = connecting.get(CONNECT_SECONDS, TimeUnit.SECONDS);
-            try {
-                events.ended.get();
-            } finally {
-                socket.abort();
-            }
+            connecting.get(CONNECT_SECONDS, TimeUnit.SECONDS);
+            events.ended.get();
         } catch (ExecutionException e) {
             throw failure(e.getCause());
         } catch (TimeoutException e) {
@@ -165,7 +159,7 @@ final class WatchedObject implements AutoCloseable {
         } finally {
             events.ended.complete(null);
             open.set(null);
-            // However the wait ended, a socket that connects late is closed, not left to run beside the next.
+            // However the wait ended, the socket is closed: now if it is open, and once it is if it connects late.
             connecting.thenAccept(WebSocket::abort);
         }
     }
