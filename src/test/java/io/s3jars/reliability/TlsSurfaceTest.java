@@ -29,17 +29,27 @@ class TlsSurfaceTest {
     void oldProtocolsAndWeakCiphersAreRefused() throws Exception {
         assumeTrue(openssl("version").contains("OpenSSL"), "the openssl command is needed for this test");
         String target = "localhost:" + mutate.getPort();
+        // Refused means no session and no certificate sent. The alert that names the reason is
+        // not asserted: the server can close the socket before its alert is flushed (seen once
+        // in CI as "unexpected eof" after a TLS 1.1 hello), which refuses just the same.
         for (String protocol : List.of("-tls1", "-tls1_1")) {
-            assertThat(openssl("s_client", "-connect", target, protocol, "-cipher", "DEFAULT:@SECLEVEL=0"))
-                    .as(protocol).contains("alert protocol version").contains("Cipher is (NONE)");
+            assertRefused(protocol, openssl("s_client", "-connect", target, protocol, "-cipher", "DEFAULT:@SECLEVEL=0"),
+                    "alert protocol version");
         }
         for (String cipher : List.of("ECDHE-ECDSA-AES128-SHA", "AES128-SHA", "ECDHE-ECDSA-AES256-SHA384")) {
-            assertThat(openssl("s_client", "-connect", target, "-tls1_2", "-cipher", cipher))
-                    .as(cipher).contains("handshake failure").contains("Cipher is (NONE)");
+            assertRefused(cipher, openssl("s_client", "-connect", target, "-tls1_2", "-cipher", cipher),
+                    "handshake failure");
         }
         assertThat(openssl("s_client", "-connect", target, "-tls1_2")).contains("Cipher is ECDHE-ECDSA-AES128-GCM-SHA256");
         assertThat(openssl("s_client", "-connect", target, "-tls1_3")).contains("TLSv1.3");
         assertThat(openssl("s_client", "-connect", target, "-alpn", "h2")).contains("No ALPN negotiated");
+    }
+
+    private static void assertRefused(String offer, String output, String alert) {
+        assertThat(output).as(offer).contains("Cipher is (NONE)").contains("no peer certificate available");
+        assertThat(output.contains(alert) || output.contains("unexpected eof"))
+                .as(offer + ": the server answers with the alert or closes the connection\n" + output)
+                .isTrue();
     }
 
     private static String openssl(String... args) throws IOException, InterruptedException {
