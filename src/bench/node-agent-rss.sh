@@ -1,6 +1,6 @@
 #!/usr/bin/env bash
 # Resident set of a real `s3jars node-agent` process with the chart's JVM options, against fabric8's
-# mock API server: the agent watches its node, reads examples/policies/multi-team.yaml (two buckets
+# mock API server over HTTPS (trusted through KUBERNETES_CERTS_CA_FILE): the agent watches its node, reads examples/policies/multi-team.yaml (two buckets
 # for this node: spark-jars-bucket and shared.libs), checks each mount and patches the node every
 # second. manageMount=false, so no mount-s3 runs: its memory is its own, outside the JVM.
 #
@@ -12,7 +12,7 @@ SECONDS_TO_RUN=${SECONDS_TO_RUN:-120}
 # The chart's nodeAgent.javaOpts, after the log manager flag as its template puts them, and the
 # image's environment.
 AGENT_OPTS="${AGENT_OPTS:--Djava.util.logging.manager=org.jboss.logmanager.LogManager $(sed -n 's/^  javaOpts: "\(.*\)"$/\1/p' helm/s3jars/values.yaml)}"
-export MALLOC_ARENA_MAX=2
+export MALLOC_ARENA_MAX=${MALLOC_ARENA_MAX:-2}
 WORK=$(mktemp -d /tmp/s3jars-agent-rss.XXXXXX)
 PIDS=()
 trap 'for p in "${PIDS[@]:-}"; do kill "$p" 2>/dev/null || true; done' EXIT
@@ -26,10 +26,11 @@ java -cp "target/test-classes:$(cat "$WORK/classpath")" io.s3jars.bench.MockApiS
 PIDS+=("$!")
 until grep -qs '^http' "$WORK/api.log"; do sleep 0.1; done
 API=$(grep '^http' "$WORK/api.log")
+API_CA=$(sed -n 's/^ca //p' "$WORK/api.log")
 
 start=$(date +%s%N)
 NODE_NAME=node-1 S3JARS_POLICY_FILE=examples/policies/multi-team.yaml S3JARS_NODE_AGENT_MANAGE_MOUNT=false \
-  S3JARS_NODE_AGENT_INTERVAL_SECONDS=1 S3JARS_NODE_AGENT_PORT=19000 KUBERNETES_MASTER="$API" \
+  S3JARS_NODE_AGENT_INTERVAL_SECONDS=1 S3JARS_NODE_AGENT_PORT=19000 KUBERNETES_MASTER="$API" KUBERNETES_CERTS_CA_FILE="$API_CA" \
   java $AGENT_OPTS ${AGENT_LAUNCH:--jar $JAR} node-agent >"$WORK/agent.log" 2>&1 &
 AGENT=$!
 PIDS+=("$AGENT")
@@ -46,7 +47,7 @@ for ((t = 10; t <= SECONDS_TO_RUN; t += 10)); do
   max=$(echo "if ($rss > $max) $rss else $max" | bc)
 done
 echo "RSS after $SECONDS_TO_RUN s: $(rss_mib "$AGENT") MiB, highest sample $max MiB; heap after GC $(heap_after_gc "$AGENT") MiB"
-echo "threads: $(ls /proc/$AGENT/task | wc -l)"
+echo "threads: $(ls /proc/$AGENT/task | wc -l); classes loaded: $(jcmd "$AGENT" VM.classloader_stats | awk '/^Total/ {print $4}')"
 if [[ "$AGENT_OPTS" == *NativeMemoryTracking* ]]; then
   jcmd "$AGENT" VM.native_memory summary | grep -E "^-|Total" 
   jcmd "$AGENT" VM.classloader_stats | tail -3

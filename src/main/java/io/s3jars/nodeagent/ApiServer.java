@@ -32,7 +32,6 @@ import javax.net.ssl.TrustManagerFactory;
 final class ApiServer {
 
     static final Path SERVICE_ACCOUNT = Path.of("/var/run/secrets/kubernetes.io/serviceaccount");
-    private static final ObjectMapper JSON = new ObjectMapper();
     private static final Duration CALL_TIMEOUT = Duration.ofSeconds(30);
 
     /** The API server refused a call or answered with an error status. */
@@ -44,6 +43,8 @@ final class ApiServer {
             this.status = status;
         }
     }
+
+    private static final ObjectMapper JSON = new ObjectMapper();
 
     private final URI base;
     private final HttpClient http;
@@ -68,13 +69,17 @@ final class ApiServer {
     /**
      * In a pod, the API server the kubelet names ({@code KUBERNETES_SERVICE_HOST} and
      * {@code _PORT}) with the service account's token and CA; {@code KUBERNETES_MASTER}, when set,
-     * names another (plain HTTP allowed: the benchmark's mock server). Throws an
+     * names another, trusted through {@code KUBERNETES_CERTS_CA_FILE} or else the JDK's CAs (the
+     * names fabric8 reads, so the webhook and the agent take the same two settings). Throws an
      * {@link IllegalArgumentException} that says what is missing.
      */
     static ApiServer fromEnvironment(Map<String, String> env, Path serviceAccount) {
         String master = env.get("KUBERNETES_MASTER");
         if (master != null && !master.isBlank()) {
-            return at(URI.create(master.strip()));
+            String caFile = env.get("KUBERNETES_CERTS_CA_FILE");
+            return caFile == null || caFile.isBlank() ? at(URI.create(master.strip()))
+                    : new ApiServer(URI.create(master.strip()), client().sslContext(trusting(Path.of(caFile.strip())))
+                            .build(), Optional.empty());
         }
         String host = env.get("KUBERNETES_SERVICE_HOST");
         Path ca = serviceAccount.resolve("ca.crt");

@@ -12,7 +12,8 @@ import java.util.Map;
 /**
  * fabric8's mock API server (CRUD mode) as a process, with the nodes named on the command line,
  * for measurements of a real {@code s3jars node-agent} process (src/bench/node-agent-rss.sh).
- * Prints its URL, then serves until killed.
+ * Serves HTTPS, as a real API server does, so the agent's memory includes its TLS handshakes.
+ * Prints the file of its self-signed certificate, then its URL, then serves until killed.
  */
 public final class MockApiServer {
 
@@ -20,8 +21,9 @@ public final class MockApiServer {
     }
 
     public static void main(String[] nodes) throws InterruptedException {
-        KubernetesMockServer server = new KubernetesMockServer(new Context(), new MockWebServer(), new HashMap<>(),
-                new KubernetesCrudDispatcher(), false);
+        MockWebServer web = new MockWebServer();
+        KubernetesMockServer server = new KubernetesMockServer(new Context(), web, new HashMap<>(),
+                new KubernetesCrudDispatcher(), true);
         server.init();
         try (KubernetesClient client = server.createClient()) {
             for (String node : nodes) {
@@ -29,6 +31,7 @@ public final class MockApiServer {
                         .withLabels(Map.of("kubernetes.io/os", "linux")).endMetadata().build()).create();
             }
         }
+        System.out.println("ca " + web.getSelfSignedCertificate().certificatePath());
         System.out.println(server.url("/").replaceAll("/$", ""));
         Thread.currentThread().join();
     }

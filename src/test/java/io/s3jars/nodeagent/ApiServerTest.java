@@ -115,6 +115,20 @@ class ApiServerTest {
     }
 
     @Test
+    void anotherApiServerIsTrustedThroughTheCaFileNamedBesideIt() throws Exception {
+        Map<String, String> env = Map.of("KUBERNETES_MASTER", "https://localhost:" + server.getAddress().getPort(),
+                "KUBERNETES_CERTS_CA_FILE", serviceAccount.resolve("ca.crt").toString());
+        ApiServer api = ApiServer.fromEnvironment(env, serviceAccount.resolve("absent"));
+        assertThat(api.get("/api/v1/nodes")).isPresent();
+        assertThat(authorizations).as("no token is sent to a server named by KUBERNETES_MASTER").containsExactly((String) null);
+        Map<String, String> missing = Map.of("KUBERNETES_MASTER", "https://localhost:1",
+                "KUBERNETES_CERTS_CA_FILE", "/absent/ca.crt");
+        assertThatThrownBy(() -> ApiServer.fromEnvironment(missing, serviceAccount.resolve("absent")))
+                .isInstanceOf(IllegalArgumentException.class)
+                .hasMessageStartingWith("cannot read the API server's CA from /absent/ca.crt");
+    }
+
+    @Test
     void anUnreadableCaStopsTheStartWithTheFilesName() throws Exception {
         Files.writeString(serviceAccount.resolve("ca.crt"), "not a certificate");
         assertThatThrownBy(this::inPod).isInstanceOf(IllegalArgumentException.class)
