@@ -28,8 +28,14 @@ public final class NodeAgentCommand implements Callable<Integer> {
         this.err = err;
     }
 
+    /**
+     * With no argument, which is how the chart runs it, the agent starts without picocli: its
+     * parser and help model are about 170 classes the agent's memory budget would otherwise carry
+     * for as long as it runs. Any argument (help, version, a mistake) goes through picocli.
+     */
     public static int run(String[] args, PrintStream out, PrintStream err) {
-        return Commands.execute(new NodeAgentCommand(err), args, out, err);
+        NodeAgentCommand command = new NodeAgentCommand(err);
+        return args.length == 0 ? command.call() : Commands.execute(command, args, out, err);
     }
 
     @Override

@@ -1,7 +1,7 @@
 package io.s3jars.nodeagent;
 
 import com.fasterxml.jackson.databind.JsonNode;
-import com.fasterxml.jackson.databind.ObjectMapper;
+import io.s3jars.json.JsonTrees;
 import io.s3jars.tls.Pem;
 import java.io.IOException;
 import java.net.URI;
@@ -43,8 +43,6 @@ final class ApiServer {
             this.status = status;
         }
     }
-
-    private static final ObjectMapper JSON = new ObjectMapper();
 
     private final URI base;
     private final HttpClient http;
@@ -121,14 +119,14 @@ final class ApiServer {
             return Optional.empty();
         }
         check("GET " + path, response.statusCode(), response.body());
-        return Optional.of(JSON.readTree(response.body()));
+        return Optional.of(JsonTrees.read(response.body()));
     }
 
     /** Applies a JSON merge patch to the object at {@code path}. */
     void mergePatch(String path, Object patch) throws IOException, InterruptedException {
         HttpResponse<byte[]> response = http.send(request(path).timeout(CALL_TIMEOUT)
                 .header("Content-Type", "application/merge-patch+json")
-                .method("PATCH", HttpRequest.BodyPublishers.ofByteArray(JSON.writeValueAsBytes(patch))).build(),
+                .method("PATCH", HttpRequest.BodyPublishers.ofByteArray(JsonTrees.write(patch))).build(),
                 HttpResponse.BodyHandlers.ofByteArray());
         check("PATCH " + path, response.statusCode(), response.body());
     }
@@ -147,7 +145,7 @@ final class ApiServer {
     }
 
     static JsonNode parse(String line) throws IOException {
-        return JSON.readTree(line);
+        return JsonTrees.read(line);
     }
 
     private HttpRequest.Builder request(String path) throws IOException {

@@ -4,8 +4,8 @@ import com.fasterxml.jackson.core.StreamReadFeature;
 import com.fasterxml.jackson.core.JsonParser;
 import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.databind.JsonNode;
-import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.dataformat.yaml.YAMLFactory;
+import io.s3jars.json.JsonTrees;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
@@ -25,8 +25,8 @@ public final class PolicyParser {
     public static final String API_VERSION = "s3jars.io/v1alpha1";
     public static final String KIND = "S3JarsPolicy";
 
-    private static final ObjectMapper YAML = new ObjectMapper(
-            YAMLFactory.builder().enable(StreamReadFeature.STRICT_DUPLICATE_DETECTION).build());
+    private static final YAMLFactory YAML = YAMLFactory.builder()
+            .enable(StreamReadFeature.STRICT_DUPLICATE_DETECTION).build();
     private static final Set<String> TOP = Set.of("apiVersion", "kind", "defaults", "buckets", "bindings", "guard");
     private static final Set<String> GUARD = Set.of("allowedHostPaths");
     private static final Set<String> ALLOWED_HOST_PATH = Set.of("pathPrefix", "readOnly");
@@ -52,9 +52,9 @@ public final class PolicyParser {
 
     public static PolicyResult parse(String yaml) {
         List<JsonNode> documents = new ArrayList<>();
-        try (JsonParser parser = YAML.getFactory().createParser(yaml)) {
+        try (JsonParser parser = YAML.createParser(yaml)) {
             while (parser.nextToken() != null) {
-                documents.add(YAML.readTree(parser));
+                documents.add(JsonTrees.read(parser));
             }
         } catch (JsonProcessingException e) {
             return new PolicyResult.Invalid(List.of("the policy is not valid YAML: " + e.getOriginalMessage()

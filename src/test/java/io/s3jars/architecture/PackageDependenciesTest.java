@@ -18,9 +18,10 @@ import org.junit.jupiter.api.Test;
 class PackageDependenciesTest {
 
     private static final List<String> PURE = List.of("io.s3jars.mutation", "io.s3jars.policy", "io.s3jars.cluster",
-            "io.s3jars.decision", "io.s3jars.guard", "io.s3jars.guard.baseline", "io.s3jars.volumes");
+            "io.s3jars.decision", "io.s3jars.guard", "io.s3jars.guard.baseline", "io.s3jars.volumes", "io.s3jars.json");
     private static final List<String> ALLOWED = List.of("java.", "com.fasterxml.jackson.", "io.s3jars.mutation",
-            "io.s3jars.policy", "io.s3jars.cluster", "io.s3jars.decision", "io.s3jars.guard", "io.s3jars.volumes");
+            "io.s3jars.policy", "io.s3jars.cluster", "io.s3jars.decision", "io.s3jars.guard", "io.s3jars.volumes",
+            "io.s3jars.json");
 
     @Test
     void purePackagesDependOnNoFrameworkOrClient() {

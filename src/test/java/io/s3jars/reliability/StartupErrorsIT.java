@@ -83,6 +83,21 @@ class StartupErrorsIT {
         assertThat(unwritable.stderr()).contains("/proc/s3jars-cannot-write-here").doesNotContain("\tat ", "DEBUG");
     }
 
+    /** The chart runs node-agent with no argument, which skips picocli; both ways must still answer. */
+    @Test
+    void theNodeAgentAnswersWithAndWithoutArguments() throws Exception {
+        Run noNode = run(Map.of("NODE_NAME", ""), "node-agent");
+        assertThat(noNode.exit()).isEqualTo(2);
+        assertThat(noNode.stderr()).startsWith("s3jars node-agent: cannot start: NODE_NAME is not set").doesNotContain("\tat ");
+        assertThat(noNode.stderr().lines().count()).as(noNode.stderr()).isLessThanOrEqualTo(2);
+        Run help = run("node-agent", "--help");
+        assertThat(help.exit()).isZero();
+        assertThat(help.stdout()).contains("NODE_NAME (required)", "S3JARS_NODE_AGENT_PORT");
+        Run wrong = run("node-agent", "--mount");
+        assertThat(wrong.exit()).isEqualTo(2);
+        assertThat(wrong.stderr()).startsWith("Unknown option: '--mount'");
+    }
+
     private record Run(int exit, String stdout, String stderr) {
     }
 
