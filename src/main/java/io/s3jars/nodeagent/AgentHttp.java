@@ -2,7 +2,6 @@ package io.s3jars.nodeagent;
 
 import com.sun.net.httpserver.HttpExchange;
 import com.sun.net.httpserver.HttpServer;
-import io.micrometer.prometheus.PrometheusMeterRegistry;
 import java.io.IOException;
 import java.io.OutputStream;
 import java.net.InetSocketAddress;
@@ -28,7 +27,7 @@ final class AgentHttp implements AutoCloseable {
      * @param alive    whether the loop ran recently
      * @param notReady why the agent is not ready, empty when it is
      */
-    AgentHttp(int port, Supplier<Boolean> alive, Supplier<Optional<String>> notReady, PrometheusMeterRegistry metrics)
+    AgentHttp(int port, Supplier<Boolean> alive, Supplier<Optional<String>> notReady, Supplier<String> metrics)
             throws IOException {
         // Any pod may reach this port: a client that opens a connection and sends nothing must not
         // hold the thread that answers the kubelet's probes (a failed liveness probe would restart
@@ -45,7 +44,7 @@ final class AgentHttp implements AutoCloseable {
                 : Optional.of("no round of the agent's loop recently")));
         server.createContext("/q/health/ready", exchange -> health(exchange, notReady.get()));
         server.createContext("/q/metrics", exchange -> send(exchange, 200, "text/plain; version=0.0.4; charset=utf-8",
-                metrics.scrape()));
+                metrics.get()));
         server.start();
     }
 

@@ -1,7 +1,5 @@
 package io.s3jars.nodeagent;
 
-import io.micrometer.prometheus.PrometheusConfig;
-import io.micrometer.prometheus.PrometheusMeterRegistry;
 import java.io.IOException;
 import java.io.PrintStream;
 import java.lang.ProcessBuilder.Redirect;
@@ -55,12 +53,11 @@ public final class NodeAgentProcess {
             err.println("s3jars node-agent: cannot start: " + e.getMessage());
             return 2;
         }
-        PrometheusMeterRegistry registry = new PrometheusMeterRegistry(PrometheusConfig.DEFAULT);
-        AgentEvents events = new AgentEvents(registry);
+        AgentEvents events = new AgentEvents();
         Running agent;
         try {
             agent = start(settings, api, policySource(env, api, events), MountTable.PROC_MOUNTINFO, SYSTEM,
-                    registry, events);
+                    events);
         } catch (IOException e) {
             err.println("s3jars node-agent: cannot start: port " + settings.port() + ": " + e.getMessage()
                     + "; set S3JARS_NODE_AGENT_PORT to a free port");
@@ -117,7 +114,7 @@ public final class NodeAgentProcess {
 
     /** Wires and starts an agent: the process above, and tests against a mock API server and real mounts. */
     static Running start(AgentSettings settings, ApiServer api, PolicySource policies, Path mountinfo,
-            BucketMountSupervisor.Processes processes, PrometheusMeterRegistry registry, AgentEvents events)
+            BucketMountSupervisor.Processes processes, AgentEvents events)
             throws IOException {
         ApiNodeAccess node = new ApiNodeAccess(api, settings.nodeName());
         node.start();
@@ -126,7 +123,7 @@ public final class NodeAgentProcess {
         AgentHttp http;
         try {
             http = new AgentHttp(settings.port(), () -> agent.roundWithin(AgentHttp.liveness(settings.interval())),
-                    agent::notReady, registry);
+                    agent::notReady, events::metricsText);
         } catch (IOException e) {
             check.close();
             node.close();

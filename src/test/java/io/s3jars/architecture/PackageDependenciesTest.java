@@ -33,15 +33,15 @@ class PackageDependenciesTest {
 
     /**
      * The node agent runs on every node and must stay small (docs/node-agent.md, "Memory"): it
-     * starts no Quarkus and loads no Kubernetes client, Vert.x or Netty, nor the webhook's packages
-     * that do.
+     * starts no Quarkus and loads no Kubernetes client, Vert.x, Netty, Micrometer or picocli, nor the
+     * webhook's packages that do.
      */
     @Test
     void theNodeAgentLoadsNoKubernetesClientNorWebServer() {
         Set<String> edges = edgesFrom(List.of("io.s3jars.nodeagent"));
         assertThat(edges).as("jdeps must report the agent's dependencies").isNotEmpty();
-        List<String> heavy = List.of("io.fabric8.", "io.vertx.", "io.netty.", "io.quarkus.", "io.s3jars.watch",
-                "io.s3jars.app", "io.s3jars.admission");
+        List<String> heavy = List.of("io.fabric8.", "io.vertx.", "io.netty.", "io.quarkus.", "io.micrometer.",
+                "picocli.", "io.s3jars.watch", "io.s3jars.app", "io.s3jars.admission", "io.s3jars.cli");
         assertThat(edges.stream().filter(edge -> heavy.stream().anyMatch(edge.split(" -> ")[1]::startsWith))).isEmpty();
     }
 

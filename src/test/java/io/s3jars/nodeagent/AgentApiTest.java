@@ -15,8 +15,6 @@ import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.TimeUnit;
 import io.vertx.core.Vertx;
 import io.vertx.core.http.HttpServer;
-import io.micrometer.prometheus.PrometheusConfig;
-import io.micrometer.prometheus.PrometheusMeterRegistry;
 import java.net.URISyntaxException;
 import java.time.Duration;
 import java.util.Map;
@@ -190,7 +188,7 @@ class AgentApiTest {
 
     @Test
     void thePolicysConfigMapIsFollowedAndAnInvalidEditKeepsTheLastGoodPolicy() throws Exception {
-        AgentEvents events = new AgentEvents(new PrometheusMeterRegistry(PrometheusConfig.DEFAULT));
+        AgentEvents events = new AgentEvents();
         ConfigMapPolicySource source = new ConfigMapPolicySource(api(), "s3jars-system", "s3jars-policy", "policy.yaml",
                 events);
         opened = source;

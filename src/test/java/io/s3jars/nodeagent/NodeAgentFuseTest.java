@@ -8,8 +8,6 @@ import io.fabric8.kubernetes.api.model.Node;
 import io.fabric8.kubernetes.api.model.NodeBuilder;
 import io.fabric8.kubernetes.client.KubernetesClient;
 import io.fabric8.kubernetes.client.server.mock.EnableKubernetesMockClient;
-import io.micrometer.prometheus.PrometheusConfig;
-import io.micrometer.prometheus.PrometheusMeterRegistry;
 import io.s3jars.cluster.NodeMountPathAnnotation;
 import java.io.IOException;
 import java.net.ServerSocket;
@@ -92,10 +90,9 @@ class NodeAgentFuseTest {
 
         AgentSettings settings = new AgentSettings(NODE, mountS3.toString(), "umount", dir.resolve("cache"),
                 Optional.of(root.toString()), true, Duration.ofMillis(250), Duration.ofSeconds(2), 0);
-        PrometheusMeterRegistry registry = new PrometheusMeterRegistry(PrometheusConfig.DEFAULT);
-        AgentEvents events = new AgentEvents(registry);
+        AgentEvents events = new AgentEvents();
         agent = NodeAgentProcess.start(settings, ApiServer.at(client.getMasterUrl().toURI()), new FilePolicySource(policy, events), MountTable.PROC_MOUNTINFO,
-                NodeAgentProcess.SYSTEM, registry, events);
+                NodeAgentProcess.SYSTEM, events);
     }
 
     @AfterEach

@@ -3,8 +3,6 @@ package io.s3jars.nodeagent;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.junit.jupiter.api.Assumptions.assumeTrue;
 
-import io.micrometer.prometheus.PrometheusConfig;
-import io.micrometer.prometheus.PrometheusMeterRegistry;
 import io.s3jars.cluster.NodeMountPathAnnotation;
 import io.s3jars.policy.PolicySnapshot;
 import java.io.IOException;
@@ -45,7 +43,7 @@ class NodeAgentTest {
     private Path mountinfo;
     private Instant now = Instant.parse("2026-11-30T00:00:00Z");
     private NodeAgent agent;
-    private PrometheusMeterRegistry registry;
+    private AgentEvents events;
 
     @BeforeEach
     void start() throws IOException {
@@ -56,7 +54,7 @@ class NodeAgentTest {
                 + "  - {name: libs, nodeMountPath: " + libsPath + "}\n"));
         AgentSettings settings = new AgentSettings("node-1", "mount-s3", "umount", dir.resolve("cache"), Optional.of("/mnt"), true,
                 Duration.ofSeconds(1), Duration.ofSeconds(2), 0);
-        registry = new PrometheusMeterRegistry(PrometheusConfig.DEFAULT);
+        events = new AgentEvents();
         PolicySource source = new PolicySource() {
             @Override
             public Optional<PolicySnapshot> current() {
@@ -73,7 +71,7 @@ class NodeAgentTest {
             }
         };
         agent = new NodeAgent(settings, source, node, new MountCheck(mountinfo, Duration.ofSeconds(2)), processes(),
-                new AgentEvents(registry), new Clock() {
+                events, new Clock() {
                     @Override
                     public Instant instant() {
                         return now;
@@ -109,7 +107,7 @@ class NodeAgentTest {
         assertThat(node.labels()).containsEntry("mountpoint.s3jars.io/jars", "ready")
                 .containsEntry("mountpoint.s3jars.io/libs", "ready");
         assertThat(agent.notReady()).isEmpty();
-        assertThat(registry.scrape()).contains("s3jars_node_mount_live{bucket=\"jars\",} 1.0");
+        assertThat(events.metricsText()).contains("s3jars_node_mount_live{bucket=\"jars\"} 1\n");
 
         int patches = node.patches.get();
         agent.round();
@@ -136,7 +134,7 @@ class NodeAgentTest {
         assertThat(commands).anyMatch(c -> c.equals(List.of("umount", jarsPath)));
         agent.round();
         assertThat(node.labels()).containsKey("mountpoint.s3jars.io/jars");
-        assertThat(registry.scrape()).contains("s3jars_node_mount_restarts_total{bucket=\"jars\",} 1.0");
+        assertThat(events.metricsText()).contains("s3jars_node_mount_restarts_total{bucket=\"jars\"} 1\n");
     }
 
     @Test
@@ -157,7 +155,7 @@ class NodeAgentTest {
 
         agent.round();
         assertThat(node.annotations()).containsEntry(NodeMountPathAnnotation.KEY, jarsPath);
-        assertThat(registry.scrape()).doesNotContain("bucket=\"libs\"");
+        assertThat(events.metricsText()).doesNotContain("bucket=\"libs\"");
     }
 
     @Test
