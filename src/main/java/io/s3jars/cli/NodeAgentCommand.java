@@ -18,7 +18,10 @@ import picocli.CommandLine.Command;
             "  S3JARS_NODE_AGENT_CACHE_DIR              each bucket's cache goes under it (/var/cache/s3jars)",
             "  S3JARS_NODE_AGENT_INTERVAL_SECONDS       how often mounts are checked (5)",
             "  S3JARS_NODE_AGENT_CHECK_TIMEOUT_SECONDS   a mount slower to answer is not live (5)",
-            "  S3JARS_NODE_AGENT_PORT                   health and metrics (9000)"},
+            "  S3JARS_NODE_AGENT_PORT                   health and metrics (9000)",
+            "  S3JARS_NODE_AGENT_MOUNT_ROOT             buckets' node mount paths must lie under it (anywhere)",
+            "  S3JARS_UMOUNT                            umount, for dead and retired mounts (umount)",
+            "  KUBERNETES_MASTER, KUBERNETES_CERTS_CA_FILE  another API server and its CA (the pod's)"},
         footer = "Exit status: 2 when a setting is wrong; otherwise it runs until stopped.")
 public final class NodeAgentCommand implements Callable<Integer> {
 
@@ -35,7 +38,16 @@ public final class NodeAgentCommand implements Callable<Integer> {
      */
     public static int run(String[] args, PrintStream out, PrintStream err) {
         NodeAgentCommand command = new NodeAgentCommand(err);
-        return args.length == 0 ? command.call() : Commands.execute(command, args, out, err);
+        if (args.length > 0) {
+            return Commands.execute(command, args, out, err);
+        }
+        try {
+            return command.call();
+        } catch (RuntimeException e) {
+            // What picocli's execution handler (Commands) would print: one line, the setting's exit status.
+            err.println("node-agent: " + e.getMessage());
+            return ExitCodes.BAD_INPUT;
+        }
     }
 
     @Override

@@ -26,7 +26,7 @@ import java.util.Map;
  */
 public final class JsonTrees {
 
-    public static final JsonFactory JSON = JsonFactory.builder().build();
+    private static final JsonFactory JSON = JsonFactory.builder().build();
     private static final JsonNodeFactory NODES = JsonNodeFactory.instance;
 
     private JsonTrees() {
@@ -52,6 +52,8 @@ public final class JsonTrees {
      * The value that starts at the parser's current token, with the parser left on its last token,
      * as {@code ObjectMapper.readTree(parser)} reads it: the same node types, the last of two equal
      * keys kept unless the parser refuses duplicates. Iterative, so nesting costs heap, not stack.
+     * Unlike {@code readTree}, no value (an empty document) is an error, not a missing node: an
+     * empty answer from the API server is not an absent object.
      */
     public static JsonNode read(JsonParser parser) throws IOException {
         Deque<ContainerNode<?>> open = new ArrayDeque<>();

@@ -101,6 +101,9 @@ final class ApiServer {
             for (X509Certificate certificate : Pem.certificates(Files.readString(caFile))) {
                 trusted.setCertificateEntry("ca-" + n++, certificate);
             }
+            if (n == 0) {
+                throw new IllegalArgumentException("the file holds no certificate");
+            }
             TrustManagerFactory trust = TrustManagerFactory.getInstance(TrustManagerFactory.getDefaultAlgorithm());
             trust.init(trusted);
             SSLContext context = SSLContext.getInstance("TLS");

@@ -43,7 +43,8 @@ final class BucketMountSupervisor {
     private Instant nextStart = Instant.MIN;
     private Instant liveSince;
     private Duration backoff = FIRST_BACKOFF;
-    private boolean live;
+    /** Written by the agent's loop, read by the metrics endpoint's threads. */
+    private volatile boolean live;
     private String state = "new";
 
     BucketMountSupervisor(NodeMount mount, AgentSettings settings, MountCheck check, Processes processes,

@@ -264,7 +264,10 @@ final class WatchedObject<T> implements AutoCloseable {
             case "ERROR" -> {
                 // 410 Gone: the version expired after a compaction; a list gives a fresh one.
                 if (object.path("code").asInt() != 410) {
-                    throw new IOException("watch ended with " + object.path("message").asText(object.toString()));
+                    // Never the node's toString(): Jackson writes it with an ObjectMapper the agent does not load.
+                    JsonNode message = object.path("message");
+                    throw new IOException("watch ended with " + (message.isTextual() ? message.asText()
+                            : "status " + object.path("code").asText("unknown")));
                 }
                 resumeFrom = "";
                 return false;

@@ -74,6 +74,23 @@ class JsonTreesTest {
     }
 
     @Test
+    void binaryScalarsAndRefusedDuplicatesAreReadAsTheMapperReadsThem() throws IOException {
+        String yaml = "data: !!binary aGVsbG8=\n";
+        try (JsonParser ours = YAML_MAPPER.getFactory().createParser(yaml)) {
+            ours.nextToken();
+            assertThat(JsonTrees.read(ours)).isEqualTo(YAML_MAPPER.readTree(yaml));
+        }
+        assertThat(JsonTrees.read("{\"a\":1}").path("a").isInt()).isTrue();
+        com.fasterxml.jackson.dataformat.yaml.YAMLFactory strict = com.fasterxml.jackson.dataformat.yaml.YAMLFactory
+                .builder().enable(com.fasterxml.jackson.core.StreamReadFeature.STRICT_DUPLICATE_DETECTION).build();
+        try (JsonParser duplicates = strict.createParser("a: 1\nb: {c: 1, c: 2}\n")) {
+            duplicates.nextToken();
+            assertThatThrownBy(() -> JsonTrees.read(duplicates)).isInstanceOf(IOException.class)
+                    .hasMessageContaining("Duplicate field 'c'");
+        }
+    }
+
+    @Test
     void aDocumentCutShortIsAnErrorNotAPartialTree() {
         for (String cut : List.of("{\"a\":[1,2", "[", "{\"a\":", "")) {
             assertThatThrownBy(() -> JsonTrees.read(cut)).as(cut).isInstanceOf(IOException.class);

@@ -133,5 +133,9 @@ class ApiServerTest {
         Files.writeString(serviceAccount.resolve("ca.crt"), "not a certificate");
         assertThatThrownBy(this::inPod).isInstanceOf(IllegalArgumentException.class)
                 .hasMessageContaining("cannot read the API server's CA from " + serviceAccount.resolve("ca.crt"));
+        Files.writeString(serviceAccount.resolve("ca.crt"), "");
+        assertThatThrownBy(this::inPod).isInstanceOf(IllegalArgumentException.class)
+                .hasMessage("cannot read the API server's CA from " + serviceAccount.resolve("ca.crt")
+                        + ": the file holds no certificate");
     }
 }
