@@ -34,15 +34,16 @@ public final class JsonTrees {
 
     /** The JSON document in {@code bytes}. */
     public static JsonNode read(byte[] bytes) throws IOException {
-        try (JsonParser parser = JSON.createParser(bytes)) {
-            parser.nextToken();
-            return read(parser);
-        }
+        return document(JSON.createParser(bytes));
     }
 
     /** The JSON document in {@code text}. */
     public static JsonNode read(String text) throws IOException {
-        try (JsonParser parser = JSON.createParser(text)) {
+        return document(JSON.createParser(text));
+    }
+
+    private static JsonNode document(JsonParser opened) throws IOException {
+        try (JsonParser parser = opened) {
             parser.nextToken();
             return read(parser);
         }

@@ -147,10 +147,6 @@ final class ApiServer {
         return socket.buildAsync(URI.create(base.toString().replaceFirst("^http", "ws") + path), listener);
     }
 
-    static JsonNode parse(String line) throws IOException {
-        return JsonTrees.read(line);
-    }
-
     private HttpRequest.Builder request(String path) throws IOException {
         HttpRequest.Builder request = HttpRequest.newBuilder(URI.create(base + path)).header("Accept", "application/json");
         token().ifPresent(token -> request.header("Authorization", "Bearer " + token));

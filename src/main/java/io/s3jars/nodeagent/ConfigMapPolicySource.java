@@ -18,7 +18,7 @@ final class ConfigMapPolicySource implements PolicySource {
 
     ConfigMapPolicySource(ApiServer api, String namespace, String name, String key, AgentEvents events) {
         this.configMap = new WatchedObject<>(api, "/api/v1/namespaces/" + namespace + "/configmaps", name,
-                object -> object.path("data").path(key).deepCopy());
+                object -> object.path("data").path(key));
         this.origin = "ConfigMap " + namespace + "/" + name;
         this.key = key;
         this.text = new PolicyText(events);

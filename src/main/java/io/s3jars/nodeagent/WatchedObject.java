@@ -1,6 +1,7 @@
 package io.s3jars.nodeagent;
 
 import com.fasterxml.jackson.databind.JsonNode;
+import io.s3jars.json.JsonTrees;
 import java.io.ByteArrayOutputStream;
 import java.io.IOException;
 import java.net.URLEncoder;
@@ -232,7 +233,7 @@ final class WatchedObject<T> implements AutoCloseable {
             }
             lastMessageNanos = System.nanoTime();
             try {
-                JsonNode event = ApiServer.parse(message);
+                JsonNode event = JsonTrees.read(message);
                 if (apply(event)) {
                     backoffMillis = MIN_BACKOFF_MILLIS;
                     if (lastProblem != null) {

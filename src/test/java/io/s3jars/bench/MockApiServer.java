@@ -7,6 +7,10 @@ import io.fabric8.kubernetes.client.server.mock.KubernetesCrudDispatcher;
 import io.fabric8.kubernetes.client.server.mock.KubernetesMockServer;
 import io.fabric8.mockwebserver.Context;
 import io.fabric8.mockwebserver.MockWebServer;
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.Arrays;
 import java.util.HashMap;
 import java.util.Map;
 
@@ -23,9 +27,9 @@ public final class MockApiServer {
     }
 
     /** {@code [--policy FILE] NODE...}: the policy goes into the ConfigMap the chart's agent reads. */
-    public static void main(String[] args) throws InterruptedException, java.io.IOException {
+    public static void main(String[] args) throws InterruptedException, IOException {
         boolean withPolicy = args.length >= 2 && args[0].equals("--policy");
-        String[] nodes = withPolicy ? java.util.Arrays.copyOfRange(args, 2, args.length) : args;
+        String[] nodes = withPolicy ? Arrays.copyOfRange(args, 2, args.length) : args;
         MockWebServer web = new MockWebServer();
         KubernetesMockServer server = new KubernetesMockServer(new Context(), web, new HashMap<>(),
                 new KubernetesCrudDispatcher(), true);
@@ -38,7 +42,7 @@ public final class MockApiServer {
             if (withPolicy) {
                 client.configMaps().inNamespace("s3jars-system").resource(new ConfigMapBuilder().withNewMetadata()
                         .withName("s3jars-policy").withNamespace("s3jars-system").endMetadata()
-                        .addToData("policy.yaml", java.nio.file.Files.readString(java.nio.file.Path.of(args[1])))
+                        .addToData("policy.yaml", Files.readString(Path.of(args[1])))
                         .build()).create();
             }
         }

@@ -4,10 +4,12 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import com.fasterxml.jackson.core.JsonParser;
+import com.fasterxml.jackson.core.StreamReadFeature;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.dataformat.yaml.YAMLFactory;
 import java.io.IOException;
+import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -34,7 +36,7 @@ class JsonTreesTest {
             JsonNode read = JsonTrees.read(document);
             assertThat(read).as(document).isEqualTo(expected);
             assertThat(types(read)).as(document).isEqualTo(types(expected));
-            assertThat(JsonTrees.read(document.getBytes(java.nio.charset.StandardCharsets.UTF_8))).isEqualTo(expected);
+            assertThat(JsonTrees.read(document.getBytes(StandardCharsets.UTF_8))).isEqualTo(expected);
         }
     }
 
@@ -81,8 +83,7 @@ class JsonTreesTest {
             assertThat(JsonTrees.read(ours)).isEqualTo(YAML_MAPPER.readTree(yaml));
         }
         assertThat(JsonTrees.read("{\"a\":1}").path("a").isInt()).isTrue();
-        com.fasterxml.jackson.dataformat.yaml.YAMLFactory strict = com.fasterxml.jackson.dataformat.yaml.YAMLFactory
-                .builder().enable(com.fasterxml.jackson.core.StreamReadFeature.STRICT_DUPLICATE_DETECTION).build();
+        YAMLFactory strict = YAMLFactory.builder().enable(StreamReadFeature.STRICT_DUPLICATE_DETECTION).build();
         try (JsonParser duplicates = strict.createParser("a: 1\nb: {c: 1, c: 2}\n")) {
             duplicates.nextToken();
             assertThatThrownBy(() -> JsonTrees.read(duplicates)).isInstanceOf(IOException.class)
@@ -103,7 +104,7 @@ class JsonTreesTest {
         labels.put("s3jars.io/mounted-spark-jars", "true");
         labels.put("removed \"quoted\"\n", null);
         Map<String, Object> patch = Map.of("metadata", Map.of("labels", labels, "n", 3, "l", List.of(true, 5L)));
-        assertThat(new String(JsonTrees.write(patch), java.nio.charset.StandardCharsets.UTF_8))
+        assertThat(new String(JsonTrees.write(patch), StandardCharsets.UTF_8))
                 .isEqualTo(MAPPER.writeValueAsString(patch));
         assertThatThrownBy(() -> JsonTrees.write(Map.of("x", new Object()))).isInstanceOf(IllegalArgumentException.class)
                 .hasMessage("cannot write a Object as JSON");
