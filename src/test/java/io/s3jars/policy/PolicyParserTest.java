@@ -3,6 +3,7 @@ package io.s3jars.policy;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import io.s3jars.testing.Fixtures;
+import java.util.Collections;
 import java.util.List;
 import java.util.Map;
 import org.junit.jupiter.api.Test;
@@ -149,6 +150,26 @@ class PolicyParserTest {
         assertThat(inherited.uid()).isEqualTo(1000);
         assertThat(inherited.allowRootSidecar()).isFalse();
         assertThat(Sidecar.DEFAULT.allowRootSidecar()).isFalse();
+    }
+
+    /**
+     * Anyone who reaches the webhook port can post a review of the policy ConfigMap, so its text is
+     * untrusted input to this parser: YAML aliases must not be expanded (ten levels of ten would be
+     * 10^10 strings, far past the test's heap) and nesting must stop at the parser's depth limit.
+     */
+    @Test
+    void aliasesAreNotExpandedAndDeepNestingIsRefused() {
+        StringBuilder laughs = new StringBuilder("apiVersion: s3jars.io/v1alpha1\nkind: S3JarsPolicy\nlol:\n");
+        laughs.append("  l0: &l0 [lol, lol, lol, lol, lol, lol, lol, lol, lol, lol]\n");
+        for (int level = 1; level < 10; level++) {
+            laughs.append("  l").append(level).append(": &l").append(level).append(" [")
+                    .append(String.join(", ", Collections.nCopies(10, "*l" + (level - 1)))).append("]\n");
+        }
+        assertThat(errors(laughs.toString())).isNotEmpty();
+        String deep = "apiVersion: s3jars.io/v1alpha1\nkind: S3JarsPolicy\nbuckets: " + "[".repeat(1_001)
+                + "]".repeat(1_001) + "\n";
+        assertThat(errors(deep)).singleElement().asString().startsWith("the policy is not valid YAML")
+                .contains("nesting depth");
     }
 
     private static String sidecars(String defaults, String bucket) {
